@@ -1,0 +1,54 @@
+# linkrisk — `make demo` and `make test` work on a fresh clone (they create .venv and install).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := tools/cypherlint/node_modules/.installed
+BROWSER_STAMP := $(VENV)/.browser
+DEMO_DIR ?= demo-city
+DEMO_SUBJECTS ?= 20000
+
+.PHONY: install demo test test-fast lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(NODE_STAMP): tools/cypherlint/package.json tools/cypherlint/package-lock.json
+	cd tools/cypherlint && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Headless Chromium and a CJK font for the browser tests (Debian packages; CI runs as root).
+$(BROWSER_STAMP):
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; fi; \
+	fi
+	touch $(BROWSER_STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/linkrisk demo --dir $(DEMO_DIR) --subjects $(DEMO_SUBJECTS)
+
+test: $(STAMP) $(NODE_STAMP) $(BROWSER_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check linkrisk tests bench
+	$(VENV)/bin/ruff format --check linkrisk tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy linkrisk
+
+bench: $(STAMP)
+	$(PY) bench/load.py && $(PY) bench/graph.py && $(PY) bench/risk.py && $(PY) bench/sampling.py
+
+clean:
+	rm -rf $(VENV) tools/cypherlint/node_modules $(DEMO_DIR) .pytest_cache

@@ -1,0 +1,32 @@
+"""The ``linkrisk`` command line. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from linkrisk.errors import LinkriskError
+
+app = typer.Typer(
+    name="linkrisk",
+    help="Graph-based risk and linked-entity monitoring for credit-based supervision.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to ``app``.
+    from linkrisk.cli import data  # noqa: F401
+
+
+def main() -> None:
+    """Entry point: typed errors are printed as one readable line, never as a traceback."""
+    _register()
+    try:
+        app()
+    except LinkriskError as exc:
+        typer.secho(f"error: {exc.detail}", fg=typer.colors.RED, err=True)
+        sys.exit(2)

@@ -1,0 +1,120 @@
+"""Data commands: load source files, show what the store holds, build snapshots."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from linkrisk.cli import app
+from linkrisk.cli.output import console, print_json, print_table, progress_bar
+from linkrisk.config import get_settings
+from linkrisk.graph.open import open_store
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+StoreOption = Annotated[str | None, typer.Option("--store", help="embedded | neo4j (default: settings)")]
+
+
+@app.command()
+def status(json: JsonFlag = False, store: StoreOption = None) -> None:
+    """What the store holds: row counts, recent loads, the published snapshot."""
+    settings = get_settings()
+    graph = open_store(settings, store)
+    counts = graph.counts()
+    loads = graph.load_history(10)
+    pointer = settings.snapshot_dir / "CURRENT"
+    snapshot = pointer.read_text().strip() if pointer.exists() else None
+    if json:
+        print_json(
+            {
+                "store": graph.backend,
+                "counts": counts,
+                "snapshot": snapshot,
+                "loads": [vars(r) for r in loads],
+            }
+        )
+        return
+    print_table(f"linkrisk store ({graph.backend})", ["table", "rows"], sorted(counts.items()))
+    print_table(
+        "recent loads",
+        ["file", "kind", "status", "ok", "rejected", "finished"],
+        [(r.file, r.source_kind, r.status, r.rows_ok, r.rows_rejected, r.finished) for r in loads],
+    )
+    console.print(f"published snapshot: {snapshot or '(none: run `linkrisk snapshot`)'}")
+
+
+@app.command()
+def snapshot(
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today)")] = None,
+    json: JsonFlag = False,
+    store: StoreOption = None,
+) -> None:
+    """Build and publish a snapshot (CSR arrays) of the store as of a date."""
+    from linkrisk.graph.snapshot import load_snapshot
+    from linkrisk.graph.snapshot_build import build_snapshot
+
+    settings = get_settings()
+    graph = open_store(settings, store)
+    when = date.fromisoformat(as_of) if as_of else None
+    with progress_bar("snapshot") as advance:
+        path = build_snapshot(
+            graph,
+            settings.snapshot_dir,
+            as_of=when,
+            supernode_cap=settings.supernode_cap,
+            progress=lambda _step: advance(1),
+        )
+    meta = load_snapshot(path).meta
+    if json:
+        print_json(meta)
+        return
+    stats = meta["stats"]
+    console.print(f"snapshot [bold]{meta['version']}[/] as of {meta['as_of']} → {path}")
+    print_table("contents", ["item", "count"], sorted(stats.items()))
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="files or directories to load")],
+    kind: Annotated[str | None, typer.Option(help="source kind (default: detected from headers)")] = None,
+    encoding: Annotated[str | None, typer.Option(help="force an encoding, e.g. gb18030")] = None,
+    tolerate: Annotated[bool, typer.Option(help="exit 0 even when rows were rejected")] = False,
+    json: JsonFlag = False,
+    store: StoreOption = None,
+) -> None:
+    """Load source files (CSV UTF-8/GBK, XLSX, JSON Lines, Parquet); rejects go to *.rejects.csv."""
+    from linkrisk.loaders.pipeline import load_directory, load_file
+
+    settings = get_settings()
+    graph = open_store(settings, store)
+    reports = []
+    for path in paths:
+        if path.is_dir():
+            reports += load_directory(path, graph, settings=settings, encoding=encoding)
+        else:
+            reports.append(load_file(path, graph, kind=kind, encoding=encoding, settings=settings))
+    rejected = sum(r.rows_rejected for r in reports)
+    if json:
+        print_json([r.to_dict() for r in reports])
+    else:
+        print_table(
+            "load summary",
+            ["file", "kind", "read", "loaded", "rejected", "rows/s", "rejects file"],
+            [
+                (
+                    Path(r.file).name,
+                    r.kind,
+                    f"{r.rows_read:,}",
+                    f"{r.rows_ok:,}",
+                    f"{r.rows_rejected:,}",
+                    f"{r.rows_per_second:,.0f}",
+                    r.rejects_path or "",
+                )
+                for r in reports
+            ],
+        )
+    if rejected and not tolerate:
+        typer.secho(f"{rejected:,} rows rejected (see the rejects files; --tolerate to accept)", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,72 @@
+"""One settings object for the whole package (environment prefix ``LINKRISK_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A development key so that `make demo` works out of the box; production must set its own
+# (``linkrisk`` refuses it when LINKRISK_ENV=production).
+DEMO_ID_HASH_KEY = "linkrisk-demo-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    """Fail-fast settings, read once from the environment (and an optional ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="LINKRISK_", env_file=".env", extra="ignore")
+
+    env: str = Field("development", description="development | production")
+    data_dir: Path = Field(Path("data"), description="where the store, snapshots and models live")
+    store: str = Field("embedded", description="embedded | neo4j")
+    id_hash_key: SecretStr = Field(
+        SecretStr(DEMO_ID_HASH_KEY), description="secret for HMAC-SHA256 of resident ID numbers"
+    )
+    batch_size: int = Field(20_000, ge=1, description="rows per atomic write batch")
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("neo4j")
+    neo4j_database: str = "neo4j"
+
+    supernode_cap: int = Field(10, ge=2, description="a contact shared by more subjects links none")
+    beneficial_owner_threshold: float = Field(0.25, gt=0, le=1)
+    control_threshold: float = Field(0.50, gt=0, le=1)
+
+    api_workers: int = Field(1, ge=1)
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    rate_limit_per_minute: int = Field(6000, ge=1)
+
+    @field_validator("env")
+    @classmethod
+    def _known_env(cls, value: str) -> str:
+        if value not in {"development", "production", "test"}:
+            raise ValueError("env must be development, production or test")
+        return value
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "linkrisk.db"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    def check_production(self) -> None:
+        """Refuse the demo secret in production."""
+        if self.env == "production" and self.id_hash_key.get_secret_value() == DEMO_ID_HASH_KEY:
+            raise ValueError("LINKRISK_ID_HASH_KEY must be set in production")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.check_production()
+    return settings

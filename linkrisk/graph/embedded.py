@@ -1,0 +1,304 @@
+"""The embedded store: one SQLite file in WAL mode, the default system of record.
+
+Each ``write_batch`` is one ``BEGIN IMMEDIATE … COMMIT`` transaction, so a process killed mid-load
+leaves every batch either wholly written or absent. Writes are upserts on the canonical keys:
+loading the same rows twice changes nothing. For subjects, a NULL in an incoming row never
+overwrites a known value (a firm first seen as a shareholder keeps the name and region that its
+registration file later supplies, whatever the order of loading).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from adbc_driver_sqlite import dbapi as adbc_sqlite
+
+from linkrisk.errors import InputError, StoreUnavailable
+from linkrisk.graph.schema_sql import MIGRATIONS
+from linkrisk.graph.store import LoadRecord
+from linkrisk.loaders.records import SUBJECTS, TABLES, Table
+
+
+def _upsert_sql(table: Table) -> str:
+    """INSERT … SELECT from the batch's staging table, upserting on the canonical key."""
+    names = table.column_names
+    updates = [
+        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if table is SUBJECTS else f"{n} = excluded.{n}"
+        for n in names
+        if n not in table.key
+    ]
+    action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
+    # "WHERE true" resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON.
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)}"
+        f" FROM temp.stage_{table.name} WHERE true"
+        f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
+    )
+
+
+_UPSERTS = {name: _upsert_sql(t) for name, t in TABLES.items()}
+
+
+def _for_sqlite(table: Table, data: pa.Table) -> pa.Table:
+    """The batch as SQLite will store it: dates as ISO text, booleans as 0/1, key NULLs as ''."""
+    missing = set(table.column_names) - set(data.column_names)
+    if missing:
+        raise InputError(f"batch for {table.name} lacks columns {sorted(missing)}")
+    arrays = []
+    for name in table.column_names:
+        column = data.column(name)
+        if pa.types.is_date32(column.type):
+            column = pc.cast(column, pa.string())
+        elif pa.types.is_boolean(column.type):
+            column = pc.cast(column, pa.int8())
+        if name in table.key:
+            column = pc.fill_null(column, "")
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+def _sentinel(type_: pa.DataType) -> str:
+    if pa.types.is_floating(type_):
+        return str(_REAL_NULL)
+    if pa.types.is_boolean(type_):
+        return str(_INT_NULL)
+    return "''"
+
+
+_REAL_NULL = -9.0e300  # never a share, amount or score
+_INT_NULL = -1
+
+
+def _restore_nulls(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    arrays = []
+    for i, field in enumerate(schema):
+        column = batch.column(i)
+        if pa.types.is_floating(field.type):
+            column = pc.if_else(pc.equal(column, _REAL_NULL), None, pc.cast(column, pa.float64()))
+        elif pa.types.is_boolean(field.type):
+            column = pc.cast(pc.if_else(pc.equal(column, _INT_NULL), None, column), pa.bool_())
+        else:
+            column = pc.if_else(pc.equal(column, ""), None, pc.cast(column, pa.string()))
+            if pa.types.is_date32(field.type):
+                column = pc.cast(column, pa.date32())
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+class EmbeddedStore:
+    """SQLite-backed ``GraphStore``. Safe to share between threads (one connection, a lock)."""
+
+    backend = "embedded"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._writer: Any = None
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache for bulk loads
+
+    # -- schema -----------------------------------------------------------------------------
+    def migrate(self) -> None:
+        with self._lock:
+            current = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            for version, script in MIGRATIONS:
+                if version <= current:
+                    continue
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in script.split(";\n"):
+                        if statement.strip():
+                            self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version = {version}")
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writes -----------------------------------------------------------------------------
+    def write_batch(self, tables: Mapping[str, pa.Table]) -> None:
+        unknown = set(tables) - set(TABLES)
+        if unknown:
+            raise InputError(f"unknown canonical tables {sorted(unknown)}")
+        staged = {n: _for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
+        with self._lock:
+            cursor = self._bulk_writer().cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    for name, data in staged.items():
+                        cursor.adbc_ingest(f"stage_{name}", data, mode="replace", temporary=True)
+                        cursor.execute(_UPSERTS[name])
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+            finally:
+                cursor.close()
+
+    def _bulk_writer(self) -> Any:
+        """The ADBC connection that writes batches (Arrow in, no Python object per row)."""
+        if self._writer is None:
+            # autocommit: the transaction is ours (BEGIN IMMEDIATE … COMMIT), not the driver's.
+            self._writer = adbc_sqlite.connect(str(self.path), autocommit=True)
+            with self._writer.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 30000")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        return self._writer
+
+    def transaction(self) -> _Transaction:
+        """``with store.transaction() as conn:`` — one immediate transaction, rolled back on error."""
+        return _Transaction(self._conn, self._lock)
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement outside a batch (operational tables: scores, plans, audit…)."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- reads ------------------------------------------------------------------------------
+    def read_table(
+        self, name: str, columns: Sequence[str] | None = None, batch_rows: int = 500_000
+    ) -> Iterator[pa.RecordBatch]:
+        if name not in TABLES:
+            raise InputError(f"unknown canonical table {name!r}")
+        table = TABLES[name]
+        schema = pa.schema([table.schema.field(c) for c in (columns or table.column_names)])
+        # ADBC infers each column's type from the first rows, so every column is selected
+        # non-null with a sentinel of its own type and turned back into a null here.
+        select = ", ".join(f"ifnull({f.name}, {_sentinel(f.type)})" for f in schema)
+        with adbc_sqlite.connect(str(self.path)) as conn, conn.cursor() as cursor:
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
+            cursor.execute(f"SELECT {select} FROM {name}")
+            for batch in cursor.fetch_record_batch():
+                yield _restore_nulls(batch, schema)
+
+    def read_all(self, name: str, columns: Sequence[str] | None = None) -> pa.Table:
+        table = TABLES[name]
+        schema = pa.schema([table.schema.field(c) for c in (columns or table.column_names)])
+        return pa.Table.from_batches(list(self.read_table(name, columns)), schema=schema)
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                name: int(self._conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+                for name in TABLES
+            }
+
+    def get_subject(self, sid: str) -> dict[str, Any] | None:
+        with self._lock:
+            cursor = self._conn.execute("SELECT * FROM subjects WHERE sid = ?", (sid,))
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            names = [d[0] for d in cursor.description]
+        return dict(zip(names, row, strict=True))
+
+    def events_of(self, sids: Sequence[str]) -> pa.Table:
+        cols = TABLES["events"].column_names
+        rows: list[tuple[Any, ...]] = []
+        with self._lock:
+            for start in range(0, len(sids), 500):
+                chunk = list(sids[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                rows += self._conn.execute(
+                    f"SELECT {', '.join(cols)} FROM events WHERE sid IN ({marks})", chunk
+                ).fetchall()
+        schema = TABLES["events"].schema
+        arrays = []
+        for field, values in zip(schema, zip(*rows, strict=True) if rows else [()] * len(cols), strict=True):
+            if pa.types.is_date32(field.type):
+                arrays.append(pc.cast(pa.array(list(values), pa.string()), pa.date32()))
+            else:
+                arrays.append(pa.array(list(values), field.type))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    # -- load history -----------------------------------------------------------------------
+    def start_load(self, record: LoadRecord) -> int:
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO loads (file, sha256, source_kind, started, status) VALUES (?, ?, ?, ?, ?)",
+                (record.file, record.sha256, record.source_kind, record.started, record.status),
+            )
+            record.load_id = int(cursor.lastrowid or 0)
+            return record.load_id
+
+    def finish_load(self, record: LoadRecord) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?, counts = ?"
+                " WHERE load_id = ?",
+                (
+                    record.finished,
+                    record.rows_ok,
+                    record.rows_rejected,
+                    record.status,
+                    json.dumps(record.counts),
+                    record.load_id,
+                ),
+            )
+
+    def load_history(self, limit: int = 100) -> list[LoadRecord]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT file, sha256, source_kind, started, finished, rows_ok, rows_rejected, status,"
+                " load_id, counts FROM loads ORDER BY load_id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            LoadRecord(*row[:9], counts=json.loads(row[9]) if row[9] else {}) for row in rows
+        ]
+
+    # -- scores -----------------------------------------------------------------------------
+    def write_scores(self, scores: pa.Table) -> None:
+        cols = ["sid", "score", "tier", "model_version", "snapshot_id", "as_of"]
+        values = zip(*(scores.column(c).to_pylist() for c in cols), strict=True)
+        with self._lock, self.transaction() as conn:
+            conn.execute("DELETE FROM scores")
+            conn.executemany(
+                f"INSERT INTO scores ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                values,
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+            self._conn.close()
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        finally:
+            self._lock.release()

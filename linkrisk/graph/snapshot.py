@@ -1,0 +1,176 @@
+"""The snapshot: a versioned, read-only, point-in-time view of the graph as numpy arrays.
+
+A snapshot taken *as of* a date holds the world as it was known on that date: subjects
+registered by then, relations valid on that day (ended holdings and roles left out), events
+decided by then (a repair after that date is not yet known) and earlier inspection results.
+Models computed on it therefore cannot see the future.
+
+Layout of a snapshot directory (all ``.npy``, loaded memory-mapped)::
+
+    meta.json
+    nodes/sid.npy            S33, sorted: node i is sids[i]; binary search gives the index
+    nodes/{kind,status}.npy  int8 codes (``relations.KIND_CODES`` …), -1 unknown
+    nodes/{region,reg_date}.npy int32 (reg_date days since 1970, NO_START unknown)
+    nodes/industry.npy       S5;  nodes/capital.npy float32 (nan unknown); nodes/weak.npy bool
+    nodes/{phone,email,address}_group.npy  int32 contact group id (-1 none)
+    nodes/{phone,email,address}_size.npy   int32 subjects sharing that value (0 none)
+    rel/<TYPE>/{indptr,indices}.npy          CSR out-edges, indptr int64, indices int32
+    rel/<TYPE>/{rev_indptr,rev_indices,rev_edge}.npy  CSR in-edges; rev_edge → out-edge position
+    rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, role, contact
+    events/*.npy             one row per event, sorted by node; events/indptr.npy per node
+    inspections/*.npy        node, date, result (int8 code), sorted by node; indptr per node
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from linkrisk.errors import NotFound, NotReady
+from linkrisk.graph.relations import RelType
+
+CURRENT = "CURRENT"  # file in the snapshot root naming the published version
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One relation type as forward and reverse CSR with per-edge attributes."""
+
+    type: RelType
+    indptr: np.ndarray
+    indices: np.ndarray
+    rev_indptr: np.ndarray
+    rev_indices: np.ndarray
+    rev_edge: np.ndarray
+    attrs: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.indices.shape[0])
+
+    def out(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Targets of ``node``'s out-edges and the edge positions (for attributes)."""
+        lo, hi = int(self.indptr[node]), int(self.indptr[node + 1])
+        return self.indices[lo:hi], np.arange(lo, hi)
+
+    def into(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sources of ``node``'s in-edges and the out-edge positions of those edges."""
+        lo, hi = int(self.rev_indptr[node]), int(self.rev_indptr[node + 1])
+        return self.rev_indices[lo:hi], self.rev_edge[lo:hi]
+
+    def sources(self) -> np.ndarray:
+        """Source node of every out-edge (expanded from indptr)."""
+        counts = np.diff(self.indptr)
+        return np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+
+    def matrix(self, weights: np.ndarray | None = None, dtype: Any = np.float32) -> sp.csr_matrix:
+        """The n×n adjacency (row = source) with the given per-edge weights (default 1)."""
+        n = len(self.indptr) - 1
+        data = np.ones(self.n_edges, dtype) if weights is None else np.asarray(weights, dtype)
+        return sp.csr_matrix((data, self.indices, self.indptr), shape=(n, n))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A loaded snapshot. Arrays are memory-mapped and must be treated as read-only."""
+
+    path: Path
+    meta: dict[str, Any]
+    sids: np.ndarray
+    nodes: dict[str, np.ndarray]
+    relations: dict[RelType, Relation]
+    events: dict[str, np.ndarray]
+    inspections: dict[str, np.ndarray]
+
+    @property
+    def version(self) -> str:
+        return str(self.meta["version"])
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.meta["as_of"])
+
+    @property
+    def n(self) -> int:
+        return int(self.sids.shape[0])
+
+    def try_index(self, sid: str) -> int | None:
+        key = sid.encode()
+        i = int(np.searchsorted(self.sids, key))
+        return i if i < self.n and self.sids[i] == key else None
+
+    def index(self, sid: str) -> int:
+        """The node index of ``sid``; ``NotFound`` if the snapshot does not hold it."""
+        i = self.try_index(sid)
+        if i is None:
+            raise NotFound(f"subject {sid} is not in snapshot {self.version}")
+        return i
+
+    def indices(self, sids: Iterable[str]) -> np.ndarray:
+        """Node indices of many sids at once (-1 where absent)."""
+        keys = np.asarray([s.encode() for s in sids], dtype=self.sids.dtype)
+        pos = np.searchsorted(self.sids, keys)
+        pos = np.minimum(pos, self.n - 1)
+        return np.where(self.sids[pos] == keys, pos, -1).astype(np.int64)
+
+    def sid(self, node: int) -> str:
+        return bytes(self.sids[node]).decode()
+
+    def sid_list(self, nodes: Iterable[int]) -> list[str]:
+        return [bytes(self.sids[i]).decode() for i in nodes]
+
+    def events_of(self, node: int) -> dict[str, np.ndarray]:
+        lo, hi = int(self.events["indptr"][node]), int(self.events["indptr"][node + 1])
+        return {k: v[lo:hi] for k, v in self.events.items() if k != "indptr"}
+
+    def inspections_of(self, node: int) -> dict[str, np.ndarray]:
+        ptr = self.inspections["indptr"]
+        lo, hi = int(ptr[node]), int(ptr[node + 1])
+        return {k: v[lo:hi] for k, v in self.inspections.items() if k != "indptr"}
+
+
+def _load_dir(directory: Path, mmap: bool) -> dict[str, np.ndarray]:
+    mode = "r" if mmap else None
+    return {p.stem: np.load(p, mmap_mode=mode) for p in sorted(directory.glob("*.npy"))}
+
+
+def load_snapshot(path: Path, *, mmap: bool = True) -> Snapshot:
+    """Load a snapshot directory (memory-mapped by default)."""
+    meta_path = path / "meta.json"
+    if not meta_path.exists():
+        raise NotReady(f"no snapshot at {path}: run `linkrisk snapshot` first")
+    meta = json.loads(meta_path.read_text())
+    nodes = _load_dir(path / "nodes", mmap)
+    relations = {}
+    for rel in RelType:
+        arrays = _load_dir(path / "rel" / rel.value, mmap)
+        core = {k: arrays.pop(k) for k in ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge")}
+        relations[rel] = Relation(rel, **core, attrs=arrays)
+    return Snapshot(
+        path=path,
+        meta=meta,
+        sids=nodes.pop("sid"),
+        nodes=nodes,
+        relations=relations,
+        events=_load_dir(path / "events", mmap),
+        inspections=_load_dir(path / "inspections", mmap),
+    )
+
+
+def current_snapshot_path(root: Path) -> Path:
+    """The published snapshot directory named by ``root/CURRENT``."""
+    pointer = root / CURRENT
+    if not pointer.exists():
+        raise NotReady(f"no snapshot published under {root}: run `linkrisk snapshot` first")
+    return root / pointer.read_text().strip()
+
+
+def load_current(root: Path, *, mmap: bool = True) -> Snapshot:
+    return load_snapshot(current_snapshot_path(root), mmap=mmap)

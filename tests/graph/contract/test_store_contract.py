@@ -1,0 +1,83 @@
+"""GraphStore contract: idempotent upserts, atomic batches, streaming reads, load history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from linkrisk.errors import InputError
+from linkrisk.graph.store import GraphStore, LoadRecord
+from tests.factories import org, person, table
+
+
+def _city() -> dict[str, pa.Table]:
+    return {
+        "subjects": table("subjects", [org("91A", name="甲公司"), org("91B"), person("P1", name="张某")]),
+        "holdings": table(
+            "holdings",
+            [
+                {"src": "P1", "dst": "91A", "share": 0.6, "start_date": dt.date(2020, 1, 1)},
+                {"src": "91A", "dst": "91B", "share": 0.5},
+            ],
+        ),
+        "officers": table("officers", [{"person": "P1", "org": "91B", "role": "legal_representative"}]),
+        "events": table(
+            "events",
+            [{"event_id": "e1", "sid": "91B", "type": "penalty", "decision_date": dt.date(2024, 5, 1)}],
+        ),
+    }
+
+
+def test_store_is_a_graph_store(store: GraphStore) -> None:
+    assert isinstance(store, GraphStore)
+
+
+def test_write_is_idempotent(store: GraphStore) -> None:
+    store.write_batch(_city())
+    first = store.counts()
+    store.write_batch(_city())
+    assert store.counts() == first
+    assert first["holdings"] == 2 and first["subjects"] == 3
+
+
+def test_null_never_overwrites_a_known_subject_value(store: GraphStore) -> None:
+    store.write_batch({"subjects": table("subjects", [org("91A", name="甲公司", region="320102")])})
+    store.write_batch({"subjects": table("subjects", [org("91A")])})
+    subject = store.get_subject("91A")
+    assert subject is not None
+    assert subject["name"] == "甲公司" and subject["region"] == "320102"
+
+
+def test_read_table_round_trips_types_and_nulls(store: GraphStore) -> None:
+    store.write_batch(_city())
+    rows = sorted(
+        pa.Table.from_batches(list(store.read_table("holdings"))).to_pylist(), key=lambda r: r["src"]
+    )
+    assert rows[0]["src"] == "91A" and rows[0]["start_date"] is None and rows[0]["share"] == 0.5
+    assert rows[1]["start_date"] == dt.date(2020, 1, 1)
+
+
+def test_a_failing_batch_writes_nothing(store: GraphStore) -> None:
+    good = _city()
+    bad = dict(good, officers=pa.table({"person": ["P1"]}))  # lacks required columns
+    with pytest.raises(InputError):
+        store.write_batch(bad)
+    assert sum(store.counts().values()) == 0
+
+
+def test_events_of_returns_the_subjects_events(store: GraphStore) -> None:
+    store.write_batch(_city())
+    events = store.events_of(["91B", "91A"])
+    assert events.column("event_id").to_pylist() == ["e1"]
+    assert events.column("decision_date").to_pylist() == [dt.date(2024, 5, 1)]
+
+
+def test_load_history_records_a_load(store: GraphStore) -> None:
+    record = LoadRecord(file="x.csv", sha256="ab", source_kind="orgs", started="2026-01-01T00:00:00")
+    store.start_load(record)
+    record.status, record.rows_ok, record.counts = "done", 3, {"subjects": 3}
+    store.finish_load(record)
+    [latest] = store.load_history(1)
+    assert (latest.file, latest.status, latest.rows_ok, latest.counts) == ("x.csv", "done", 3, {"subjects": 3})
