@@ -18,8 +18,15 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    # Imported for their side effect of adding commands to ``app``.
-    from linkrisk.cli import data  # noqa: F401
+    """Import every module of this package: each adds its commands to ``app``."""
+    import importlib
+    import pkgutil
+
+    import linkrisk.cli as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name != "output":
+            importlib.import_module(f"linkrisk.cli.{module.name}")
 
 
 def main() -> None:

@@ -67,4 +67,6 @@ CREATE TABLE IF NOT EXISTS scores (
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
     (2, SCORES),
+    # (3, …) sampling plans — linkrisk/models/sampling
+    # (4, …) API keys, consents, audit log — linkrisk/api
 ]
