@@ -11,7 +11,9 @@ from linkrisk.loaders.records import TABLES
 
 def table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     schema = TABLES[name].schema
-    return pa.Table.from_pylist([{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema)
+    return pa.Table.from_pylist(
+        [{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema
+    )
 
 
 def org(sid: str, **attrs: Any) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from linkrisk.config import get_settings
 from linkrisk.graph.open import open_store
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-StoreOption = Annotated[str | None, typer.Option("--store", help="embedded | neo4j (default: settings)")]
+StoreOption = Annotated[
+    str | None, typer.Option("--store", help="embedded | neo4j (default: settings)")
+]
 
 
 @app.command()
@@ -78,7 +80,9 @@ def snapshot(
 @app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="files or directories to load")],
-    kind: Annotated[str | None, typer.Option(help="source kind (default: detected from headers)")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="source kind (default: detected from headers)")
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="force an encoding, e.g. gb18030")] = None,
     tolerate: Annotated[bool, typer.Option(help="exit 0 even when rows were rejected")] = False,
     json: JsonFlag = False,
@@ -116,5 +120,7 @@ def load(
             ],
         )
     if rejected and not tolerate:
-        typer.secho(f"{rejected:,} rows rejected (see the rejects files; --tolerate to accept)", err=True)
+        typer.secho(
+            f"{rejected:,} rows rejected (see the rejects files; --tolerate to accept)", err=True
+        )
         raise typer.Exit(1)

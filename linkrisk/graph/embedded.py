@@ -30,7 +30,9 @@ def _upsert_sql(table: Table) -> str:
     """INSERT … SELECT from the batch's staging table, upserting on the canonical key."""
     names = table.column_names
     updates = [
-        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if table is SUBJECTS else f"{n} = excluded.{n}"
+        f"{n} = coalesce(excluded.{n}, {table.name}.{n})"
+        if table is SUBJECTS
+        else f"{n} = excluded.{n}"
         for n in names
         if n not in table.key
     ]
@@ -167,10 +169,12 @@ class EmbeddedStore:
         return self._writer
 
     def transaction(self) -> _Transaction:
-        """``with store.transaction() as conn:`` — one immediate transaction, rolled back on error."""
+        """``with store.transaction() as conn:`` runs one immediate transaction."""
         return _Transaction(self._conn, self._lock)
 
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple[Any, ...]]:
+    def execute(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
         """Run one statement outside a batch (operational tables: scores, plans, audit…)."""
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
@@ -225,7 +229,9 @@ class EmbeddedStore:
                 ).fetchall()
         schema = TABLES["events"].schema
         arrays = []
-        for field, values in zip(schema, zip(*rows, strict=True) if rows else [()] * len(cols), strict=True):
+        for field, values in zip(
+            schema, zip(*rows, strict=True) if rows else [()] * len(cols), strict=True
+        ):
             if pa.types.is_date32(field.type):
                 arrays.append(pc.cast(pa.array(list(values), pa.string()), pa.date32()))
             else:
@@ -236,7 +242,8 @@ class EmbeddedStore:
     def start_load(self, record: LoadRecord) -> int:
         with self._lock:
             cursor = self._conn.execute(
-                "INSERT INTO loads (file, sha256, source_kind, started, status) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO loads (file, sha256, source_kind, started, status)"
+                " VALUES (?, ?, ?, ?, ?)",
                 (record.file, record.sha256, record.source_kind, record.started, record.status),
             )
             record.load_id = int(cursor.lastrowid or 0)
@@ -245,7 +252,8 @@ class EmbeddedStore:
     def finish_load(self, record: LoadRecord) -> None:
         with self._lock:
             self._conn.execute(
-                "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?, counts = ?"
+                "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?,"
+                " counts = ?"
                 " WHERE load_id = ?",
                 (
                     record.finished,
@@ -260,12 +268,24 @@ class EmbeddedStore:
     def load_history(self, limit: int = 100) -> list[LoadRecord]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT file, sha256, source_kind, started, finished, rows_ok, rows_rejected, status,"
-                " load_id, counts FROM loads ORDER BY load_id DESC LIMIT ?",
+                "SELECT file, sha256, source_kind, started, finished, rows_ok, rows_rejected,"
+                " status, load_id, counts FROM loads ORDER BY load_id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
         return [
-            LoadRecord(*row[:9], counts=json.loads(row[9]) if row[9] else {}) for row in rows
+            LoadRecord(
+                file=row[0],
+                sha256=row[1],
+                source_kind=row[2],
+                started=row[3],
+                finished=row[4],
+                rows_ok=row[5] or 0,
+                rows_rejected=row[6] or 0,
+                status=row[7],
+                load_id=row[8],
+                counts=json.loads(row[9]) if row[9] else {},
+            )
+            for row in rows
         ]
 
     # -- scores -----------------------------------------------------------------------------

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from linkrisk.loaders.records import EventType, InspectionResult, Role, Severity, Status, SubjectKind
+from linkrisk.loaders.records import (
+    EventType,
+    InspectionResult,
+    Role,
+    Severity,
+    Status,
+    SubjectKind,
+)
 
 
 class RelType(StrEnum):

@@ -30,7 +30,9 @@ def table_ddl(table: Table) -> str:
         else:
             cols.append(f"{col.name} {sql_type(col.type)}")
     cols.append(f"PRIMARY KEY ({', '.join(table.key)})")
-    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  " + ",\n  ".join(cols) + "\n) WITHOUT ROWID"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table.name} (\n  " + ",\n  ".join(cols) + "\n) WITHOUT ROWID"
+    )
 
 
 def _canonical_tables() -> str:

@@ -137,8 +137,9 @@ class Snapshot:
 
 
 def _load_dir(directory: Path, mmap: bool) -> dict[str, np.ndarray]:
-    mode = "r" if mmap else None
-    return {p.stem: np.load(p, mmap_mode=mode) for p in sorted(directory.glob("*.npy"))}
+    if mmap:
+        return {p.stem: np.load(p, mmap_mode="r") for p in sorted(directory.glob("*.npy"))}
+    return {p.stem: np.load(p) for p in sorted(directory.glob("*.npy"))}
 
 
 def load_snapshot(path: Path, *, mmap: bool = True) -> Snapshot:
@@ -151,7 +152,9 @@ def load_snapshot(path: Path, *, mmap: bool = True) -> Snapshot:
     relations = {}
     for rel in RelType:
         arrays = _load_dir(path / "rel" / rel.value, mmap)
-        core = {k: arrays.pop(k) for k in ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge")}
+        core = {
+            k: arrays.pop(k) for k in ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge")
+        }
         relations[rel] = Relation(rel, **core, attrs=arrays)
     return Snapshot(
         path=path,

@@ -31,7 +31,6 @@ from linkrisk.graph.relations import (
     ROLE_CODES,
     SEVERITY_CODES,
     STATUS_CODES,
-    ContactKind,
     RelType,
 )
 from linkrisk.graph.snapshot import CURRENT
@@ -136,7 +135,19 @@ def build_snapshot(
     subjects = _table(
         store,
         "subjects",
-        ["sid", "kind", "status", "region", "industry", "reg_date", "capital", "weak", "phone", "email", "address"],
+        [
+            "sid",
+            "kind",
+            "status",
+            "region",
+            "industry",
+            "reg_date",
+            "capital",
+            "weak",
+            "phone",
+            "email",
+            "address",
+        ],
     )
     reg = _days(subjects["reg_date"], NO_START)
     subjects = subjects.filter(pa.array(reg <= day)).sort_by("sid")
@@ -153,7 +164,9 @@ def build_snapshot(
     arrays["nodes/reg_date"] = _days(subjects["reg_date"], NO_START)
     capital = pc.fill_null(subjects["capital"], float("nan")).to_numpy(zero_copy_only=False)
     arrays["nodes/capital"] = np.asarray(capital, np.float32)
-    arrays["nodes/weak"] = np.asarray(pc.fill_null(subjects["weak"], False).to_numpy(zero_copy_only=False), bool)
+    arrays["nodes/weak"] = np.asarray(
+        pc.fill_null(subjects["weak"], False).to_numpy(zero_copy_only=False), bool
+    )
 
     say("shared contacts")
     contact_pairs = []
@@ -162,7 +175,7 @@ def build_snapshot(
         arrays[f"nodes/{kind.value}_group"] = group
         arrays[f"nodes/{kind.value}_size"] = size
         contact_pairs.append((pairs, np.full(pairs.shape[1], code, np.int8)))
-        stats[f"supernodes_{kind.value}"] = int(len(np.unique(group[size > supernode_cap])))
+        stats[f"supernodes_{kind.value}"] = len(np.unique(group[size > supernode_cap]))
     del subjects
 
     say("relations")
@@ -203,7 +216,16 @@ def build_snapshot(
     events = _table(
         store,
         "events",
-        ["event_id", "sid", "type", "severity", "decision_date", "disclosure_end", "repair_date", "objection"],
+        [
+            "event_id",
+            "sid",
+            "type",
+            "severity",
+            "decision_date",
+            "disclosure_end",
+            "repair_date",
+            "objection",
+        ],
     )
     decided = _days(events["decision_date"], NO_END)
     node = _node_index(events["sid"], sid_set)
@@ -216,7 +238,9 @@ def build_snapshot(
         "decision": decided,
         "disclosure_end": _days(events["disclosure_end"], NO_END),
         "repair": np.where(repair <= day, repair, NO_END).astype(np.int32),  # later repairs unknown
-        "objection": np.asarray(pc.fill_null(events["objection"], False).to_numpy(zero_copy_only=False), bool),
+        "objection": np.asarray(
+            pc.fill_null(events["objection"], False).to_numpy(zero_copy_only=False), bool
+        ),
         "event_id": np.asarray(events["event_id"].to_numpy(zero_copy_only=False), dtype="S24"),
     }
     _write_grouped(arrays, "events", ev, keep, n)
@@ -227,7 +251,11 @@ def build_snapshot(
     when = _days(insp["inspect_date"], NO_END)
     node = _node_index(insp["sid"], sid_set)
     keep = (when <= day) & (node >= 0)
-    cols = {"node": node.astype(np.int32), "date": when, "result": _codes(insp["result"], RESULT_CODES)}
+    cols = {
+        "node": node.astype(np.int32),
+        "date": when,
+        "result": _codes(insp["result"], RESULT_CODES),
+    }
     _write_grouped(arrays, "inspections", cols, keep, n)
 
     stats.update(nodes=n, seconds=round(time.perf_counter() - started, 3))
@@ -235,7 +263,11 @@ def build_snapshot(
 
 
 def _write_grouped(
-    arrays: dict[str, np.ndarray], prefix: str, cols: dict[str, np.ndarray], keep: np.ndarray, n: int
+    arrays: dict[str, np.ndarray],
+    prefix: str,
+    cols: dict[str, np.ndarray],
+    keep: np.ndarray,
+    n: int,
 ) -> None:
     """Rows sorted by node (then date), with a per-node indptr."""
     node = cols["node"][keep]

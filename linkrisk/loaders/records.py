@@ -105,7 +105,10 @@ class Table:
         return [c.name for c in self.columns]
 
 
-def _c(name: str, type_: pa.DataType = pa.string(), required: bool = False) -> Column:
+_STRING = pa.string()
+
+
+def _c(name: str, type_: pa.DataType = _STRING, required: bool = False) -> Column:
     return Column(name, type_, required)
 
 
@@ -213,6 +216,5 @@ INSPECTORS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (SUBJECTS, HOLDINGS, OFFICERS, BRANCHES, EVENTS, INSPECTIONS, INSPECTORS)
+    t.name: t for t in (SUBJECTS, HOLDINGS, OFFICERS, BRANCHES, EVENTS, INSPECTIONS, INSPECTORS)
 }

@@ -44,10 +44,19 @@ def small_store(tmp_path: Path) -> EmbeddedStore:
             "events": table(
                 "events",
                 [
-                    {"event_id": "e1", "sid": "B", "type": "penalty", "decision_date": dt.date(2021, 3, 1),
-                     "repair_date": dt.date(2023, 1, 1)},
-                    {"event_id": "e2", "sid": "B", "type": "abnormal_operation",
-                     "decision_date": dt.date(2024, 3, 1)},
+                    {
+                        "event_id": "e1",
+                        "sid": "B",
+                        "type": "penalty",
+                        "decision_date": dt.date(2021, 3, 1),
+                        "repair_date": dt.date(2023, 1, 1),
+                    },
+                    {
+                        "event_id": "e2",
+                        "sid": "B",
+                        "type": "abnormal_operation",
+                        "decision_date": dt.date(2024, 3, 1),
+                    },
                 ],
             ),
         }

@@ -14,7 +14,9 @@ from tests.factories import org, person, table
 
 def _city() -> dict[str, pa.Table]:
     return {
-        "subjects": table("subjects", [org("91A", name="甲公司"), org("91B"), person("P1", name="张某")]),
+        "subjects": table(
+            "subjects", [org("91A", name="甲公司"), org("91B"), person("P1", name="张某")]
+        ),
         "holdings": table(
             "holdings",
             [
@@ -22,10 +24,19 @@ def _city() -> dict[str, pa.Table]:
                 {"src": "91A", "dst": "91B", "share": 0.5},
             ],
         ),
-        "officers": table("officers", [{"person": "P1", "org": "91B", "role": "legal_representative"}]),
+        "officers": table(
+            "officers", [{"person": "P1", "org": "91B", "role": "legal_representative"}]
+        ),
         "events": table(
             "events",
-            [{"event_id": "e1", "sid": "91B", "type": "penalty", "decision_date": dt.date(2024, 5, 1)}],
+            [
+                {
+                    "event_id": "e1",
+                    "sid": "91B",
+                    "type": "penalty",
+                    "decision_date": dt.date(2024, 5, 1),
+                }
+            ],
         ),
     }
 
@@ -53,7 +64,8 @@ def test_null_never_overwrites_a_known_subject_value(store: GraphStore) -> None:
 def test_read_table_round_trips_types_and_nulls(store: GraphStore) -> None:
     store.write_batch(_city())
     rows = sorted(
-        pa.Table.from_batches(list(store.read_table("holdings"))).to_pylist(), key=lambda r: r["src"]
+        pa.Table.from_batches(list(store.read_table("holdings"))).to_pylist(),
+        key=lambda r: r["src"],
     )
     assert rows[0]["src"] == "91A" and rows[0]["start_date"] is None and rows[0]["share"] == 0.5
     assert rows[1]["start_date"] == dt.date(2020, 1, 1)
@@ -75,9 +87,16 @@ def test_events_of_returns_the_subjects_events(store: GraphStore) -> None:
 
 
 def test_load_history_records_a_load(store: GraphStore) -> None:
-    record = LoadRecord(file="x.csv", sha256="ab", source_kind="orgs", started="2026-01-01T00:00:00")
+    record = LoadRecord(
+        file="x.csv", sha256="ab", source_kind="orgs", started="2026-01-01T00:00:00"
+    )
     store.start_load(record)
     record.status, record.rows_ok, record.counts = "done", 3, {"subjects": 3}
     store.finish_load(record)
     [latest] = store.load_history(1)
-    assert (latest.file, latest.status, latest.rows_ok, latest.counts) == ("x.csv", "done", 3, {"subjects": 3})
+    assert (latest.file, latest.status, latest.rows_ok, latest.counts) == (
+        "x.csv",
+        "done",
+        3,
+        {"subjects": 3},
+    )
