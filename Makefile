@@ -5,10 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := tools/cypherlint/node_modules/.installed
 BROWSER_STAMP := $(VENV)/.browser
+WEB_STAMP := linkrisk/web/static/vendor/VERSIONS.json
 DEMO_DIR ?= demo-city
 DEMO_SUBJECTS ?= 20000
 
-.PHONY: install demo test test-fast lint typecheck bench clean
+.PHONY: install web demo test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,15 +30,21 @@ $(BROWSER_STAMP):
 	fi
 	touch $(BROWSER_STAMP)
 
+# The web page's third-party scripts: pinned npm packages copied into the package (no CDN at run time).
+$(WEB_STAMP): web/package.json web/package-lock.json web/copy_vendor.mjs linkrisk/web/static/vendor.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error && node copy_vendor.mjs
+
 install: $(STAMP)
 
-demo: $(STAMP)
+web: $(WEB_STAMP)
+
+demo: $(STAMP) $(WEB_STAMP)
 	$(VENV)/bin/linkrisk demo --dir $(DEMO_DIR) --subjects $(DEMO_SUBJECTS)
 
-test: $(STAMP) $(NODE_STAMP) $(BROWSER_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(BROWSER_STAMP) $(WEB_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(WEB_STAMP)
 	$(PY) -m pytest -q -m "not slow and not browser"
 
 lint: $(STAMP)
@@ -48,7 +55,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy linkrisk
 
 bench: $(STAMP)
-	$(PY) bench/load.py && $(PY) bench/graph.py && $(PY) bench/risk.py && $(PY) bench/sampling.py
+	$(PY) bench/load.py && $(PY) bench/graph.py && $(PY) bench/risk.py && $(PY) bench/sampling.py && $(PY) bench/api.py
 
 clean:
-	rm -rf $(VENV) tools/cypherlint/node_modules $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) tools/cypherlint/node_modules web/node_modules linkrisk/web/static/vendor $(DEMO_DIR) .pytest_cache

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         SecretStr(DEMO_ID_HASH_KEY), description="secret for HMAC-SHA256 of resident ID numbers"
     )
     batch_size: int = Field(20_000, ge=1, description="rows per atomic write batch")
+    column_map: Path | None = Field(
+        None, description="TOML file with extra header aliases per source kind (see README)"
+    )
 
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
@@ -39,6 +42,10 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     rate_limit_per_minute: int = Field(6000, ge=1)
+    api_max_body_bytes: int = Field(64 * 2**20, ge=1024, description="largest request body")
+    check_job_threshold: int = Field(
+        100_000, ge=1, description="batch credit checks this long run as background jobs"
+    )
 
     @field_validator("env")
     @classmethod

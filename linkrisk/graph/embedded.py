@@ -18,16 +18,16 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from adbc_driver_sqlite import dbapi as adbc_sqlite
 
 from linkrisk.errors import InputError, StoreUnavailable
+from linkrisk.graph.arrow_reader import stream_table
 from linkrisk.graph.schema_sql import MIGRATIONS
 from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import SUBJECTS, TABLES, Table
 
 
 def _upsert_sql(table: Table) -> str:
-    """INSERT … SELECT from the batch's staging table, upserting on the canonical key."""
+    """INSERT … ON CONFLICT on the canonical key (for subjects, NULL never overwrites)."""
     names = table.column_names
     updates = [
         f"{n} = coalesce(excluded.{n}, {table.name}.{n})"
@@ -37,10 +37,8 @@ def _upsert_sql(table: Table) -> str:
         if n not in table.key
     ]
     action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
-    # "WHERE true" resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON.
     return (
-        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)}"
-        f" FROM temp.stage_{table.name} WHERE true"
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
     )
 
@@ -66,34 +64,6 @@ def _for_sqlite(table: Table, data: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=table.column_names)
 
 
-def _sentinel(type_: pa.DataType) -> str:
-    if pa.types.is_floating(type_):
-        return str(_REAL_NULL)
-    if pa.types.is_boolean(type_):
-        return str(_INT_NULL)
-    return "''"
-
-
-_REAL_NULL = -9.0e300  # never a share, amount or score
-_INT_NULL = -1
-
-
-def _restore_nulls(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    arrays = []
-    for i, field in enumerate(schema):
-        column = batch.column(i)
-        if pa.types.is_floating(field.type):
-            column = pc.if_else(pc.equal(column, _REAL_NULL), None, pc.cast(column, pa.float64()))
-        elif pa.types.is_boolean(field.type):
-            column = pc.cast(pc.if_else(pc.equal(column, _INT_NULL), None, column), pa.bool_())
-        else:
-            column = pc.if_else(pc.equal(column, ""), None, pc.cast(column, pa.string()))
-            if pa.types.is_date32(field.type):
-                column = pc.cast(column, pa.date32())
-        arrays.append(column)
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
 class EmbeddedStore:
     """SQLite-backed ``GraphStore``. Safe to share between threads (one connection, a lock)."""
 
@@ -109,7 +79,6 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
-        self._writer: Any = None
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
@@ -143,30 +112,10 @@ class EmbeddedStore:
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
         staged = {n: _for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
-        with self._lock:
-            cursor = self._bulk_writer().cursor()
-            try:
-                cursor.execute("BEGIN IMMEDIATE")
-                try:
-                    for name, data in staged.items():
-                        cursor.adbc_ingest(f"stage_{name}", data, mode="replace", temporary=True)
-                        cursor.execute(_UPSERTS[name])
-                    cursor.execute("COMMIT")
-                except BaseException:
-                    cursor.execute("ROLLBACK")
-                    raise
-            finally:
-                cursor.close()
-
-    def _bulk_writer(self) -> Any:
-        """The ADBC connection that writes batches (Arrow in, no Python object per row)."""
-        if self._writer is None:
-            # autocommit: the transaction is ours (BEGIN IMMEDIATE … COMMIT), not the driver's.
-            self._writer = adbc_sqlite.connect(str(self.path), autocommit=True)
-            with self._writer.cursor() as cursor:
-                cursor.execute("PRAGMA busy_timeout = 30000")
-                cursor.execute("PRAGMA synchronous = NORMAL")
-        return self._writer
+        with self.transaction() as conn:
+            for name, data in staged.items():
+                columns = [data.column(i).to_pylist() for i in range(data.num_columns)]
+                conn.executemany(_UPSERTS[name], zip(*columns, strict=True))
 
     def transaction(self) -> _Transaction:
         """``with store.transaction() as conn:`` runs one immediate transaction."""
@@ -187,14 +136,7 @@ class EmbeddedStore:
             raise InputError(f"unknown canonical table {name!r}")
         table = TABLES[name]
         schema = pa.schema([table.schema.field(c) for c in (columns or table.column_names)])
-        # ADBC infers each column's type from the first rows, so every column is selected
-        # non-null with a sentinel of its own type and turned back into a null here.
-        select = ", ".join(f"ifnull({f.name}, {_sentinel(f.type)})" for f in schema)
-        with adbc_sqlite.connect(str(self.path)) as conn, conn.cursor() as cursor:
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
-            cursor.execute(f"SELECT {select} FROM {name}")
-            for batch in cursor.fetch_record_batch():
-                yield _restore_nulls(batch, schema)
+        yield from stream_table(self.path, name, schema)
 
     def read_all(self, name: str, columns: Sequence[str] | None = None) -> pa.Table:
         table = TABLES[name]
@@ -234,6 +176,9 @@ class EmbeddedStore:
         ):
             if pa.types.is_date32(field.type):
                 arrays.append(pc.cast(pa.array(list(values), pa.string()), pa.date32()))
+            elif pa.types.is_boolean(field.type):  # SQLite keeps booleans as 0/1
+                flags = [None if v is None else bool(v) for v in values]
+                arrays.append(pa.array(flags, field.type))
             else:
                 arrays.append(pa.array(list(values), field.type))
         return pa.Table.from_arrays(arrays, schema=schema)
@@ -301,9 +246,6 @@ class EmbeddedStore:
 
     def close(self) -> None:
         with self._lock:
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
             self._conn.close()
 
 

@@ -65,10 +65,142 @@ CREATE TABLE IF NOT EXISTS scores (
 ) WITHOUT ROWID
 """
 
+# API keys (hashed), lender consents (授权), the hash-chained audit log and batch check jobs. The
+# text lives here (graph must not import api); linkrisk/api is the only code that uses these tables.
+API_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  org TEXT NOT NULL,
+  scopes TEXT NOT NULL DEFAULT '',
+  label TEXT,
+  created TEXT NOT NULL,
+  revoked TEXT
+);
+CREATE TABLE IF NOT EXISTS consents (
+  consent_id TEXT PRIMARY KEY,
+  org TEXT NOT NULL,
+  sid TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_until TEXT NOT NULL,
+  reference TEXT,
+  created TEXT NOT NULL,
+  created_by TEXT,
+  revoked TEXT,
+  revoked_by TEXT
+);
+CREATE INDEX IF NOT EXISTS consents_lookup ON consents(org, sid, purpose);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY,
+  ts TEXT NOT NULL,
+  key_id TEXT,
+  org TEXT,
+  role TEXT,
+  method TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  subjects TEXT NOT NULL,
+  purpose TEXT,
+  status INTEGER NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS check_jobs (
+  job_id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  org TEXT NOT NULL,
+  status TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  snapshot_id TEXT,
+  created TEXT NOT NULL,
+  finished TEXT,
+  error TEXT
+)
+"""
+
+# 双随机、一公开 sampling plans (linkrisk/models/sampling). The frame is kept as the compressed
+# canonical text whose SHA-256 is the published frame digest, not as a million rows: it is only
+# ever read whole (to verify or publish). Mandatory inclusions, the ordered selection, the
+# inspector pool and the teams are rows, keyed by plan.
+SAMPLING_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sampling_plans (
+  plan_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  params TEXT NOT NULL,
+  params_digest TEXT NOT NULL,
+  snapshot_id TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  frame_size INTEGER NOT NULL,
+  frame_digest TEXT NOT NULL,
+  mandatory_digest TEXT NOT NULL,
+  seed_commitment TEXT NOT NULL,
+  seed_source TEXT NOT NULL,
+  plan_digest TEXT NOT NULL,
+  seed TEXT,
+  result_digest TEXT,
+  assignment_digest TEXT,
+  stats TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  drawn_at TEXT,
+  assigned_at TEXT,
+  results_at TEXT,
+  published_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sampling_frames (
+  plan_id TEXT PRIMARY KEY REFERENCES sampling_plans(plan_id),
+  frame BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sampling_mandatory (
+  plan_id TEXT NOT NULL REFERENCES sampling_plans(plan_id),
+  sid TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (plan_id, sid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sampling_selection (
+  plan_id TEXT NOT NULL REFERENCES sampling_plans(plan_id),
+  rank INTEGER NOT NULL,
+  sid TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  how TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (plan_id, rank)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS sampling_selection_sid ON sampling_selection(plan_id, sid);
+CREATE TABLE IF NOT EXISTS sampling_pool (
+  plan_id TEXT NOT NULL REFERENCES sampling_plans(plan_id),
+  position INTEGER NOT NULL,
+  inspector_id TEXT NOT NULL,
+  name TEXT,
+  department TEXT,
+  eligible INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  load INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (plan_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sampling_teams (
+  plan_id TEXT NOT NULL REFERENCES sampling_plans(plan_id),
+  rank INTEGER NOT NULL,
+  sid TEXT NOT NULL,
+  status TEXT NOT NULL,
+  inspectors TEXT NOT NULL DEFAULT '',
+  skips TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (plan_id, rank)
+) WITHOUT ROWID
+"""
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
     (2, SCORES),
-    # (3, …) sampling plans — linkrisk/models/sampling
-    # (4, …) API keys, consents, audit log — linkrisk/api
+    (3, SAMPLING_SCHEMA),
+    (4, API_SCHEMA),
 ]

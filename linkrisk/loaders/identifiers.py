@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
+
+try:  # CPython's own SHA-256: ~4x less per-call overhead than OpenSSL's for short messages
+    from _sha256 import sha256 as _sha256
+except ImportError:  # pragma: no cover - other interpreters
+    _sha256 = hashlib.sha256
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
 USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
@@ -65,6 +75,9 @@ def check_uscc(code: str) -> IdProblem | None:
     """Return the first problem with a (compacted, upper-case) USCC, or None when it is valid."""
     if len(code) != 18:
         return IdProblem.LENGTH
+    # stdnum would compact and upper-case first; the vectorised check (and the store) does not
+    if not (code[:8].isascii() and code[:8].isdigit()) or any(c not in USCC_ALPHABET for c in code):
+        return IdProblem.FORMAT
     try:
         uscc.validate(code)
     except ValidationError as exc:
@@ -78,13 +91,17 @@ def check_resident_id(number: str) -> IdProblem | None:
     """Check length, digits, GB 11643 check digit and birth date (region is not checked here)."""
     if len(number) != 18:
         return IdProblem.LENGTH
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isascii: str.isdigit() also accepts e.g. "²" or full-width digits, which int() rejects
+    if not number.isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
         return IdProblem.FORMAT
     if ric.calc_check_digit(number) != number[17]:
         return IdProblem.CHECKSUM
     try:
-        ric.get_birth_date(number)
+        born = ric.get_birth_date(number)
     except ValidationError:
+        return IdProblem.BIRTH_DATE
+    # same bounds as resident_id_valid_array: no birth before 1800 or in the future
+    if born.year < 1800 or born > date.today():
         return IdProblem.BIRTH_DATE
     return None
 
@@ -100,7 +117,11 @@ def resident_id_region_known(number: str) -> bool:
 
 def _as_bytes(codes: np.ndarray, width: int) -> np.ndarray:
     """View an array of str/bytes as an (n, width) uint8 matrix (short codes padded with 0)."""
-    fixed = np.asarray(codes).astype(f"S{width}")
+    try:
+        fixed = np.asarray(codes).astype(f"S{width}")
+    except UnicodeEncodeError:
+        # non-ASCII characters: encode them as UTF-8; their bytes (>= 0x80) are never valid
+        fixed = np.char.encode(np.asarray(codes).astype(str), "utf-8").astype(f"S{width}")
     return fixed.view(np.uint8).reshape(len(fixed), width)
 
 
@@ -108,41 +129,69 @@ def uscc_valid_array(codes: np.ndarray) -> np.ndarray:
     """Vectorised ``check_uscc(code) is None`` over an array of upper-case strings."""
     codes = np.asarray(codes)
     lengths = np.char.str_len(codes.astype(str)) if codes.size else np.zeros(0, int)
-    m = _as_bytes(codes, 18)
-    values = _USCC_VALUE[m]
-    ok = (lengths == 18) & (values >= 0).all(axis=1) & (m[:, :8] <= ord("9")).all(axis=1)
-    check = (31 - (values[:, :17] * USCC_WEIGHTS).sum(axis=1) % 31) % 31
-    ok &= check == values[:, 17]
-    org = _ORG_VALUE[m[:, 8:16]]
-    org_check = 11 - (org * ORG_CODE_WEIGHTS).sum(axis=1) % 11
-    org_char = np.where(org_check == 10, ord("X"), np.where(org_check == 11, ord("0"), org_check + 48))
-    individual = (m[:, 0] == ord("9")) & (m[:, 1] == ord("2"))
-    ok &= (org_char == m[:, 16]) | individual
-    return np.asarray(ok)
+    return uscc_valid_matrix(_as_bytes(codes, 18), lengths)
+
+
+def _weighted_sums(columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """weights · column for a (k, n) character-major matrix (float32 is exact below 2**24)."""
+    return np.rint(weights.astype(np.float32) @ columns.astype(np.float32)).astype(np.int64)
+
+
+def _screen(t: np.ndarray, lengths: np.ndarray, digits_upto: int) -> np.ndarray:
+    """Indices of the codes 18 long whose first ``digits_upto`` characters are digits."""
+    head = t[:digits_upto]
+    return np.flatnonzero((lengths == 18) & (head.min(axis=0) >= 48) & (head.max(axis=0) <= 57))
+
+
+def uscc_valid_matrix(m: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``uscc_valid_array`` over an (n, 18) uint8 matrix of bytes and the strings' lengths."""
+    # character-major, so that per-code reductions run along the long axis; the checksums
+    # are computed only for the codes that pass the cheap screen
+    t = np.ascontiguousarray(m.T)
+    idx = _screen(t, lengths, 8)
+    sub = t if len(idx) == len(m) else t[:, idx]
+    values = _USCC_VALUE.take(sub)
+    good = values.min(axis=0) >= 0
+    good &= (31 - _weighted_sums(values[:17], USCC_WEIGHTS) % 31) % 31 == values[17]
+    org_check = 11 - _weighted_sums(_ORG_VALUE.take(sub[8:16]), ORG_CODE_WEIGHTS) % 11
+    org_char = np.where(
+        org_check == 10, ord("X"), np.where(org_check == 11, ord("0"), org_check + 48)
+    )
+    individual = (sub[0] == ord("9")) & (sub[1] == ord("2"))
+    good &= (org_char == sub[16]) | individual
+    ok = np.zeros(len(m), dtype=bool)
+    ok[idx] = good
+    return ok
 
 
 def resident_id_valid_array(numbers: np.ndarray) -> np.ndarray:
     """Vectorised ``check_resident_id(n) is None`` (length, digits, check digit, birth date)."""
     numbers = np.asarray(numbers)
     lengths = np.char.str_len(numbers.astype(str)) if numbers.size else np.zeros(0, int)
-    m = _as_bytes(numbers, 18).astype(np.int64)
-    digits = m[:, :17] - ord("0")
-    ok = (lengths == 18) & ((digits >= 0) & (digits <= 9)).all(axis=1)
-    last = m[:, 17]
-    ok &= ((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X"))
-    expected = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)[(digits * ID_WEIGHTS).sum(axis=1) % 11]
-    ok &= expected == last
-    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 10:12] @ np.array([10, 1])
-    day = digits[:, 12:14] @ np.array([10, 1])
-    safe = ok & (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1800)
-    dates = np.full(len(m), np.datetime64("NaT"), dtype="datetime64[D]")
-    idx = np.flatnonzero(safe)
-    first = (year[idx] - 1970).astype("datetime64[Y]") + (month[idx] - 1).astype("timedelta64[M]")
-    dates[idx] = first.astype("datetime64[D]") + (day[idx] - 1).astype("timedelta64[D]")
-    real = np.zeros(len(m), bool)
-    real[idx] = (dates[idx].astype("datetime64[M]") == first) & (dates[idx] <= np.datetime64("today"))
-    return np.asarray(ok & real)
+    return resident_id_valid_matrix(_as_bytes(numbers, 18), lengths)
+
+
+def resident_id_valid_matrix(matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``resident_id_valid_array`` over an (n, 18) uint8 matrix of bytes and the lengths."""
+    t = np.ascontiguousarray(matrix.T)  # character-major (see uscc_valid_matrix)
+    last = t[17]
+    idx = _screen(t, lengths, 17)
+    idx = idx[((last[idx] >= ord("0")) & (last[idx] <= ord("9"))) | (last[idx] == ord("X"))]
+    digits = (t[:17] if len(idx) == len(matrix) else t[:17, idx]).astype(np.int64) - ord("0")
+    check_chars = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)
+    good = check_chars[_weighted_sums(digits, ID_WEIGHTS) % 11] == last[idx]
+    year = np.array([1000, 100, 10, 1]) @ digits[6:10]
+    month = np.array([10, 1]) @ digits[10:12]
+    day = np.array([10, 1]) @ digits[12:14]
+    good &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1800)
+    at = np.flatnonzero(good)
+    first = (year[at] - 1970).astype("datetime64[Y]") + (month[at] - 1).astype("timedelta64[M]")
+    dates = first.astype("datetime64[D]") + (day[at] - 1).astype("timedelta64[D]")
+    real = (dates.astype("datetime64[M]") == first) & (dates <= np.datetime64("today"))
+    good[at[~real]] = False
+    ok = np.zeros(len(matrix), dtype=bool)
+    ok[idx] = good
+    return ok
 
 
 def person_sid(id_number: str, key: bytes) -> str:
@@ -158,3 +207,51 @@ def weak_sid(name: str, seen_with: str, key: bytes) -> str:
 def mask_id(id_number: str) -> str:
     """Masked form for display: the first 4 and last 4 characters, e.g. ``3201**********123X``."""
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+@lru_cache(maxsize=8192)
+def resident_id_prefix_known(prefix: str) -> bool:
+    """Whether a 6-digit 行政区划 prefix is known at any date (cheap, cached per prefix)."""
+    results = numdb.get("cn/loc").info(prefix)
+    return any(props for _part, props in results)
+
+
+def hmac_pads(key: bytes) -> tuple[Any, Any]:
+    """SHA-256 states after the HMAC inner and outer key blocks (RFC 2104)."""
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    inner = _sha256(bytes(b ^ 0x36 for b in block))
+    outer = _sha256(bytes(b ^ 0x5C for b in block))
+    return inner, outer
+
+
+def keyed_digests(texts: Iterable[bytes], key: bytes) -> bytes:
+    """HMAC-SHA256(key, text) of many texts, the 32-byte digests concatenated.
+
+    The key blocks are hashed once and their states copied per text, with CPython's built-in
+    SHA-256 where available (far less overhead per short message than OpenSSL's).
+    """
+    inner, outer = hmac_pads(key)
+    out = bytearray()
+    append = out.extend
+    for text in texts:
+        i = inner.copy()
+        i.update(text)
+        o = outer.copy()
+        o.update(i.digest())
+        append(o.digest())
+    return bytes(out)
+
+
+def keyed_sids(prefix: str, texts: Iterable[str], key: bytes) -> list[str]:
+    """``prefix`` + 32 hex digits of HMAC-SHA256(key, text) for many texts at once.
+
+    ``keyed_sids("P", numbers, key)`` equals ``[person_sid(n, key) for n in numbers]`` and
+    ``keyed_sids("W", [f"{name}|{firm}"], key)`` equals ``[weak_sid(name, firm, key)]``.
+    """
+    digests = keyed_digests((t.encode() for t in texts), key)
+    return [prefix + digests[i : i + 16].hex() for i in range(0, len(digests), 32)]
+
+
+def mask_value(value: str) -> str:
+    """Mask anything that may be an ID number: ``mask_id`` when long enough, else all stars."""
+    return mask_id(value) if len(value) >= 12 else "*" * len(value)

@@ -55,3 +55,17 @@ def test_killed_load_leaves_only_whole_batches(tmp_path: Path) -> None:
     count = EmbeddedStore(db).counts()["holdings"]
     assert count >= 3 * batch
     assert count % batch == 0, f"{count} rows: a batch was half-written"
+
+
+def test_reads_and_writes_interleave_in_one_process(tmp_path: Path) -> None:
+    """Arrow reads run in a child process: this process's SQLite keeps its locks and WAL."""
+    from tests.factories import org, table
+
+    store = EmbeddedStore(tmp_path / "mix.db")
+    store.migrate()
+    for i in range(3):
+        store.write_batch({"subjects": table("subjects", [org(f"91{i}")])})
+        rows = [b.num_rows for b in store.read_table("subjects", ["sid"])]
+        assert sum(rows) == i + 1
+        assert store.counts()["subjects"] == i + 1
+        assert (tmp_path / "mix.db-wal").exists()

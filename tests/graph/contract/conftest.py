@@ -7,12 +7,15 @@ server; otherwise its half is skipped with that reason (there is no fake standin
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.queries import GraphQueries
 from linkrisk.graph.store import GraphStore
 
 BACKENDS = ["embedded", "neo4j"]
@@ -39,3 +42,25 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
     backend = make_store(request.param, tmp_path)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def queries(store: GraphStore, tmp_path: Path) -> Callable[..., GraphQueries]:
+    """``queries(subjects=[…], holdings=[…], …)``: rows written through ``store``, answered
+    through the backend's ``GraphQueries`` (embedded: a snapshot as of today built from the store;
+    Neo4j: ``store.queries()``)."""
+    from linkrisk.config import get_settings
+    from linkrisk.graph.queries import SnapshotQueries
+    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot_build import build_snapshot
+    from tests.factories import table
+
+    def make(**rows: list[dict[str, Any]]) -> GraphQueries:
+        store.write_batch({name: table(name, value) for name, value in rows.items()})
+        if store.backend != "embedded":
+            return cast(GraphQueries, store.queries())  # type: ignore[attr-defined]
+        root = tmp_path / "snapshots"
+        build_snapshot(store, root, as_of=date.today(), supernode_cap=get_settings().supernode_cap)
+        return SnapshotQueries(load_current(root))
+
+    return make

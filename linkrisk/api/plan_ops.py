@@ -1,0 +1,136 @@
+"""双随机 plan steps for the API, run in a helper process.
+
+Creating, drawing, assigning, recording and publishing a plan read the published scores and
+snapshot, build frames over every subject and write the canonical tables through the store's
+ADBC writer. They run in one spawned helper process per API process: the heavy work stays off
+the server's event loop and GIL, and ADBC never opens the database inside the server process
+(see ``linkrisk.api.reads``). Each step opens the stores itself, as the CLI does, and returns
+plain data. Reads (lists, selection, teams, verification) stay in the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from linkrisk.config import Settings
+from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.open import open_embedded, open_store
+from linkrisk.graph.store import GraphStore
+
+T = TypeVar("T")
+
+
+def _stores(settings: Settings) -> tuple[EmbeddedStore, GraphStore]:
+    ops = open_embedded(settings)
+    return ops, ops if settings.store == "embedded" else open_store(settings)
+
+
+def _close(ops: EmbeddedStore, graph: GraphStore) -> None:
+    if graph is not ops:
+        graph.close()
+    ops.close()
+
+
+def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> dict[str, Any]:
+    """``create_plan`` over the published scores' snapshot; the plan's public summary."""
+    from linkrisk.models.sampling import PlanBook, PlanParams, create_plan
+    from linkrisk.models.sampling.sources import read_inspections, snapshot_by_id, tiers_of
+    from linkrisk.models.scores import load_scores
+
+    scores = load_scores(settings)
+    snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
+    ops, graph = _stores(settings)
+    try:
+        record = create_plan(
+            PlanBook(ops),
+            PlanParams.from_dict(params),
+            snapshot,
+            tiers_of(scores, snapshot),
+            scores.model_version,
+            read_inspections(graph),
+            seed=seed.get("seed"),
+            public_seed=bool(seed.get("public_seed")),
+            seed_commitment=seed.get("seed_commitment"),
+        )
+        return record.summary()
+    finally:
+        _close(ops, graph)
+
+
+def draw(settings: Settings, plan_id: str, seed: str | None) -> dict[str, Any]:
+    from linkrisk.models.sampling import PlanBook, draw_plan
+
+    ops, graph = _stores(settings)
+    try:
+        record, _picks = draw_plan(PlanBook(ops), plan_id, seed)
+        return record.summary()
+    finally:
+        _close(ops, graph)
+
+
+def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
+    from linkrisk.models.sampling import AssignInputs, PlanBook, assign_plan
+    from linkrisk.models.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
+
+    ops, graph = _stores(settings)
+    try:
+        book = PlanBook(ops)
+        snapshot = snapshot_by_id(settings.snapshot_dir, book.get(plan_id).snapshot_id)
+        inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
+        record, _pool, _teams = assign_plan(book, plan_id, inputs)
+        return record.summary()
+    finally:
+        _close(ops, graph)
+
+
+def record(settings: Settings, plan_id: str, entries: list[dict[str, Any]]) -> dict[str, int]:
+    from linkrisk.models.sampling import PlanBook, ResultEntry, parse_result, record_results
+
+    parsed = [
+        ResultEntry(
+            e["sid"],
+            parse_result(e["result"]),
+            date.fromisoformat(e["inspect_date"]),
+            e.get("matter"),
+        )
+        for e in entries
+    ]
+    ops, graph = _stores(settings)
+    try:
+        return record_results(PlanBook(ops), graph, plan_id, parsed)
+    finally:
+        _close(ops, graph)
+
+
+def publish(settings: Settings, plan_id: str, out_dir: Path) -> dict[str, str]:
+    from linkrisk.models.sampling import PlanBook, publish_plan
+
+    ops, graph = _stores(settings)
+    try:
+        return publish_plan(PlanBook(ops), graph, plan_id, out_dir)
+    finally:
+        _close(ops, graph)
+
+
+class PlanWorker:
+    """One spawned helper process, started on first use."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def run(self, step: Callable[..., T], *args: Any) -> T:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, step, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,190 @@
+"""Subject search for investigators: by USCC prefix, by name (prefix, substring, fuzzy) and by
+pinyin, so that "zhangsan" or "zs" finds 张三-like names.
+
+The index is built once per loaded snapshot from the store's ``subjects`` table and kept as
+three Arrow string arrays (normalised name, full pinyin, pinyin initials) plus the node index of
+each row: about 100 bytes per named subject, no Python object per row. Pinyin comes from a
+per-character table (pypinyin on each distinct character once), so building it for millions of
+names takes seconds; a character with several readings gets its most common one.
+Queries scan the arrays with Arrow's vectorised string kernels and rank a bounded candidate set
+with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from linkrisk.graph.snapshot import Snapshot
+
+MAX_PINYIN = 48  # long firm names: a pinyin prefix this long is already unambiguous
+MAX_INITIALS = 24
+MAX_CANDIDATES = 5_000  # per match class: bounds the rapidfuzz work of one query
+_STRIP = r"[\s\p{P}\p{S}]+"  # spaces, punctuation and symbols do not distinguish names
+_USCC_LIKE = re.compile(r"[0-9A-HJ-NP-RT-UW-Y]{4,18}")
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    node: int
+    score: float  # 0..100+, higher is better
+    matched: str  # uscc | name | pinyin | initials | fuzzy
+    length: int  # of the matched name: shorter (closer) names rank first among equal scores
+
+
+Offer = Callable[[int, float, str, int], None]
+
+
+def normalise(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """NFKC (full-width → half-width), lower case, no spaces or punctuation."""
+    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKC"))
+    out = pc.replace_substring_regex(text, _STRIP, "")
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+class _Pinyin:
+    """Per-character pinyin tables for ``str.translate``, grown as new characters appear."""
+
+    def __init__(self) -> None:
+        self.full: dict[int, str] = {}
+        self.first: dict[int, str] = {}
+
+    def add(self, chars: Iterable[str]) -> None:
+        for ch in chars:
+            code = ord(ch)
+            if code in self.full:
+                continue
+            reading = lazy_pinyin(ch, style=Style.NORMAL)[0]
+            if reading != ch:  # a Chinese character
+                self.full[code], self.first[code] = reading, reading[:1]
+            elif ch.isascii() and ch.isalnum():
+                self.full[code] = self.first[code] = ch
+            else:
+                self.full[code] = self.first[code] = ""
+
+    def convert(self, names: list[str | None]) -> tuple[pa.Array, pa.Array]:
+        self.add(set("".join(n for n in names if n)))
+        full = [n.translate(self.full)[:MAX_PINYIN] if n else None for n in names]
+        first = [n.translate(self.first)[:MAX_INITIALS] if n else None for n in names]
+        return pa.array(full, pa.string()), pa.array(first, pa.string())
+
+
+class SearchIndex:
+    """An in-memory name index over one snapshot's subjects."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        nodes: np.ndarray,
+        names: pa.Array,
+        pinyin: pa.Array,
+        initials: pa.Array,
+    ) -> None:
+        self.snapshot = snapshot
+        self.nodes = nodes
+        self.names, self.pinyin, self.initials = names, pinyin, initials
+
+    @classmethod
+    def build(cls, snapshot: Snapshot, batches: Iterable[pa.RecordBatch]) -> SearchIndex:
+        """Index the named subjects of ``batches`` (columns sid, name) that the snapshot holds."""
+        sid_set = pa.array(np.asarray(snapshot.sids)).cast(pa.string())
+        nodes, names, pinyin, initials = [], [], [], []
+        table = _Pinyin()
+        for batch in batches:
+            node = pc.index_in(batch.column("sid"), value_set=sid_set)
+            keep = pc.and_(pc.is_valid(node), pc.is_valid(batch.column("name")))
+            if not pc.any(keep).as_py():
+                continue
+            norm = normalise(pc.filter(batch.column("name"), keep))
+            full, first = table.convert(norm.to_pylist())
+            nodes.append(np.asarray(pc.filter(node, keep).to_numpy(zero_copy_only=False), np.int32))
+            names.append(norm)
+            pinyin.append(full)
+            initials.append(first)
+        empty = pa.array([], pa.string())
+        return cls(
+            snapshot,
+            np.concatenate(nodes) if nodes else np.zeros(0, np.int32),
+            pa.concat_arrays(names) if names else empty,
+            pa.concat_arrays(pinyin) if pinyin else empty,
+            pa.concat_arrays(initials) if initials else empty,
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.nodes.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return int(
+            self.nodes.nbytes + self.names.nbytes + self.pinyin.nbytes + self.initials.nbytes
+        )
+
+    def _rows(self, mask: pa.Array) -> np.ndarray:
+        rows = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+        return rows[:MAX_CANDIDATES]
+
+    def _uscc_prefix(self, query: str, limit: int) -> list[int]:
+        """The first ``limit`` nodes whose sid starts with ``query`` (binary search)."""
+        sids = self.snapshot.sids
+        key = query.encode()
+        lo = int(np.searchsorted(sids, key, side="left"))
+        hi = int(np.searchsorted(sids, key + b"\xff", side="left"))
+        return list(range(lo, min(hi, lo + limit)))
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """The best ``limit`` subjects for ``query`` (USCC, name, pinyin or initials)."""
+        hits: dict[int, SearchHit] = {}
+
+        def offer(node: int, score: float, matched: str, length: int) -> None:
+            if node not in hits or hits[node].score < score:
+                hits[node] = SearchHit(node, round(float(score), 1), matched, length)
+
+        raw = query.strip()
+        if _USCC_LIKE.fullmatch(raw.upper()):
+            for node in self._uscc_prefix(raw.upper(), limit):
+                offer(node, 100.0 if len(raw) == 18 else 96.0, "uscc", 0)
+        q = normalise(pa.array([raw])).to_pylist()[0] or ""
+        if not q or self.size == 0:
+            return self._ranked(hits, limit)
+        classes: list[tuple[pa.Array, str, float, str]] = [(self.names, q, 90.0, "name")]
+        if _ASCII_WORD.fullmatch(q):
+            classes += [(self.pinyin, q, 85.0, "pinyin")]
+            if len(q) >= 2:
+                classes += [(self.initials, q, 80.0, "initials")]
+        for column, needle, base, matched in classes:
+            rows = self._rows(pc.starts_with(column, needle))
+            if len(rows) < limit:
+                rows = np.union1d(rows, self._rows(pc.match_substring(column, needle)))
+            for row in rows:
+                value = column[int(row)].as_py()
+                bonus = 10.0 if value == needle else 5.0 * fuzz.ratio(needle, value) / 100.0
+                offer(int(self.nodes[row]), base + bonus, matched, len(value))
+        if len(hits) < limit:
+            self._fuzzy(q, offer)
+        return self._ranked(hits, limit)
+
+    def _fuzzy(self, q: str, offer: Offer) -> None:
+        """Typos and reordered words: rapidfuzz over names sharing a character bigram with ``q``."""
+        column = self.pinyin if _ASCII_WORD.fullmatch(q) else self.names
+        grams = {q[i : i + 2] for i in range(max(1, len(q) - 1))}
+        pattern = "|".join(re.escape(g) for g in sorted(grams))
+        rows = self._rows(pc.match_substring_regex(column, pattern))
+        if not len(rows):
+            return
+        choices = pc.take(column, pa.array(rows)).to_pylist()
+        found = process.extract(q, choices, scorer=fuzz.WRatio, limit=50, score_cutoff=60)
+        for value, score, i in found:
+            offer(int(self.nodes[int(rows[i])]), 0.7 * score, "fuzzy", len(value))
+
+    def _ranked(self, hits: dict[int, SearchHit], limit: int) -> list[SearchHit]:
+        ordered = sorted(hits.values(), key=lambda h: (-h.score, h.length, h.node))
+        return ordered[:limit]

@@ -1,0 +1,135 @@
+"""``linkrisk demo``: generate a city, load it, snapshot, train and score, draw a 双随机 plan,
+create demo keys, then serve the API and web page (or exit with ``--no-serve``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from linkrisk.cli import app
+from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.config import Settings, get_settings
+
+DEMO_AS_OF = date(2026, 10, 31)  # the generated city's "today": five years of history end here
+DIRTY_RATE = 0.001  # a few realistic bad rows, so the demo shows the reject files at work
+
+
+@contextmanager
+def _step(title: str, summary: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    console.rule(f"[bold]{title}")
+    started = time.perf_counter()
+    info: dict[str, Any] = {}
+    yield info
+    info["seconds"] = round(time.perf_counter() - started, 1)
+    summary[title] = info
+    console.print(f"[green]done[/] in {info['seconds']} s")
+
+
+def _settings_for(directory: Path) -> Settings:
+    """Point every component (including the server we start) at the demo's data directory."""
+    os.environ["LINKRISK_DATA_DIR"] = str((directory / "data").resolve())
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def _generate(files: Path, subjects: int, seed: int) -> dict[str, Any]:
+    from linkrisk.demo.city import generate_city
+
+    manifest_path = files / "manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("subjects") == subjects and manifest.get("seed") == seed:
+            return {"files": str(files), "reused": True}
+    manifest = generate_city(
+        files, subjects=subjects, seed=seed, as_of=DEMO_AS_OF, dirty_rate=DIRTY_RATE
+    ).to_dict()
+    return {"files": str(files), "rows": {f["name"]: f["rows"] for f in manifest["files"]}}
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="where the demo city lives")] = Path(
+        "demo-city"
+    ),
+    subjects: Annotated[int, typer.Option(help="organisations in the generated city")] = 20_000,
+    seed: Annotated[int, typer.Option(help="generator seed")] = 7,
+    serve: Annotated[bool, typer.Option(help="serve the API and web page at the end")] = True,
+    port: Annotated[int | None, typer.Option(help="default: settings.api_port")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """The whole pipeline on a generated city, on the embedded store."""
+    from linkrisk.api.demo import create_demo_keys, curl_examples
+    from linkrisk.graph.embedded import EmbeddedStore
+    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.loaders.pipeline import load_directory
+    from linkrisk.models.pipeline import score_city, train_city
+    from linkrisk.models.sampling.demo import demo_plan
+    from linkrisk.models.scores import load_scores
+
+    settings = _settings_for(directory)
+    summary: dict[str, Any] = {}
+    files = directory / "files"
+
+    with _step(f"1. generate a city of {subjects:,} subjects", summary) as info:
+        info.update(_generate(files, subjects, seed))
+
+    store = EmbeddedStore(settings.db_path)
+    store.migrate()
+    with _step("2. load, validate and store", summary) as info:
+        reports = load_directory(files, store, settings=settings)
+        print_table(
+            "load summary",
+            ["file", "kind", "read", "loaded", "rejected", "rejects file"],
+            [
+                (Path(r.file).name, r.kind, r.rows_read, r.rows_ok, r.rows_rejected, r.rejects_path)
+                for r in reports
+            ],
+        )
+        info["rows_loaded"] = sum(r.rows_ok for r in reports)
+        info["rows_rejected"] = sum(r.rows_rejected for r in reports)
+
+    with _step("3. snapshot (point-in-time CSR arrays)", summary) as info:
+        path = build_snapshot(
+            store, settings.snapshot_dir, as_of=DEMO_AS_OF, supernode_cap=settings.supernode_cap
+        )
+        snapshot = load_current(settings.snapshot_dir)
+        info.update(version=snapshot.version, path=str(path), **snapshot.meta["stats"])
+
+    with _step("4. train the classifier on earlier windows", summary) as info:
+        card = train_city(store, settings, DEMO_AS_OF, progress=lambda m: console.print(f"  {m}"))
+        card_dict = card.to_dict()
+        info.update(model_version=card_dict["model_version"], metrics=card_dict.get("metrics"))
+
+    with _step("5. score and tier every subject", summary) as info:
+        report = score_city(store, settings, snapshot)
+        info.update(model_version=report.model_version, tiers=report.tier_counts)
+        print_table("tiers", ["tier", "subjects"], sorted(report.tier_counts.items()))
+
+    with _step("6. draw a 双随机 plan, assign inspectors, publish, verify", summary) as info:
+        info.update(demo_plan(settings, store, snapshot, load_scores(settings)))
+
+    with _step("7. API keys for each role", summary) as info:
+        keys = create_demo_keys(settings, store)
+        info["roles"] = sorted(keys)
+
+    base = f"http://{settings.api_host}:{port or settings.api_port}"
+    if json_out:
+        print_json({**summary, "keys": keys, "url": base + "/"})
+    else:
+        print_table("demo keys (shown once)", ["role", "X-API-Key"], sorted(keys.items()))
+        console.print(curl_examples(keys, store, base), markup=False, highlight=False)
+        console.print(f"\nweb page: [bold]{base}/[/]  (enter the investigator or regulator key)")
+    store.close()
+    if serve:
+        from linkrisk.cli.api import serve as serve_api
+
+        serve_api(host=None, port=port, workers=1)

@@ -1,0 +1,33 @@
+"""疑似关联: subjects sharing a normalised phone, email or address with a subject.
+
+The snapshot links the members of every contact group of size 2..cap with ``SAME_CONTACT``
+edges (one per ordered pair and contact kind) and keeps, per node and kind, the group id and the
+group size. A value held by more subjects than the cap (a registered-agent address, a call
+centre) is a supernode: it links nobody, and is reported with the number of subjects sharing it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkrisk.graph.relations import CONTACT_CODES, RelType
+from linkrisk.graph.results import SharedContact, SharedContacts
+from linkrisk.graph.snapshot import Snapshot
+
+
+def shared_contacts(snapshot: Snapshot, node: int) -> SharedContacts:
+    """Per contact kind (phone, email, address): who shares the subject's value, or a supernode."""
+    contact = snapshot.relations[RelType.SAME_CONTACT]
+    others, edges = contact.out(node)
+    kinds = np.asarray(contact.attrs["contact"][edges]) if len(edges) else np.zeros(0, np.int8)
+    found = []
+    for code, kind in enumerate(CONTACT_CODES):
+        size = int(snapshot.nodes[f"{kind.value}_size"][node])
+        if size < 2:
+            continue
+        linked = np.unique(np.asarray(others)[kinds == code])
+        if linked.size:
+            found.append(SharedContact(kind.value, size, tuple(snapshot.sid_list(linked.tolist()))))
+        else:  # shared, yet unlinked: the snapshot's cap made it a supernode
+            found.append(SharedContact(kind.value, size, (), supernode=True))
+    return SharedContacts(snapshot.sid(node), tuple(found))

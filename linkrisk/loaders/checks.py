@@ -1,0 +1,128 @@
+"""The pieces every kind's validation shares: its fields, its problems, what it builds.
+
+A ``Problems`` collects (field, mask, reason) for a batch; a row with any problem is rejected
+and every problem of it is reported. Reasons are fixed sentences, or computed per rejected value
+(e.g. which USCC check failed); values of identifier fields are masked in the reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from linkrisk.loaders.normalise import Parsed
+from linkrisk.loaders.records import SUBJECTS, Table
+from linkrisk.loaders.rejects import Reject, mask_identifier, mask_text
+from linkrisk.loaders.textops import as_string_array, present
+
+Reason = str | Callable[[str], str]
+MISSING = "missing required value"
+
+
+@dataclass(slots=True)
+class Context:
+    """What validation needs besides the data: the ID hash key and the header units."""
+
+    key: bytes
+    units: Mapping[str, str] = field(default_factory=dict)
+
+
+class Fields:
+    """The cleaned source fields of a batch; a field the file lacks reads as all null."""
+
+    def __init__(self, data: Mapping[str, pa.StringArray], n: int) -> None:
+        self.data = dict(data)
+        self.n = n
+
+    def __getitem__(self, name: str) -> pa.StringArray:
+        found = self.data.get(name)
+        return found if found is not None else as_string_array(pa.nulls(self.n, pa.string()))
+
+    def given(self, name: str) -> np.ndarray:
+        return present(self[name]) if name in self.data else np.zeros(self.n, dtype=bool)
+
+
+@dataclass(slots=True)
+class Problem:
+    field: str
+    mask: np.ndarray
+    reason: Reason
+    secret: bool
+
+
+class Problems:
+    """Problems found in a batch, turned into ``Reject`` records only for the rejected rows."""
+
+    def __init__(self, fields: Fields, rows: np.ndarray) -> None:
+        self.fields = fields
+        self.rows = rows
+        self.items: list[Problem] = []
+
+    def add(self, name: str, mask: np.ndarray, reason: Reason, *, secret: bool = False) -> None:
+        if mask.any():
+            self.items.append(Problem(name, mask, reason, secret))
+
+    def require(self, *names: str) -> None:
+        for name in names:
+            self.add(name, ~self.fields.given(name), MISSING)
+
+    def parsed(self, name: str, parsed: Parsed) -> pa.Array:
+        for mask, reason in parsed.problems:
+            self.add(name, mask, reason)
+        return parsed.values
+
+    @property
+    def bad(self) -> np.ndarray:
+        out = np.zeros(self.fields.n, dtype=bool)
+        for item in self.items:
+            out |= item.mask
+        return out
+
+    def rejects(self) -> list[Reject]:
+        out: list[Reject] = []
+        for item in self.items:
+            idx = np.flatnonzero(item.mask)
+            values = self.fields[item.field].take(pa.array(idx)).to_pylist()
+            for i, value in zip(idx, values, strict=True):
+                text = "" if value is None else str(value)
+                reason = item.reason if isinstance(item.reason, str) else item.reason(text)
+                shown = mask_identifier(text) if item.secret and text else mask_text(text)
+                out.append(Reject(int(self.rows[i]), item.field, shown, reason))
+        return out
+
+
+@dataclass(slots=True)
+class Built:
+    """What a kind's validation builds for every row of a batch (before rows are dropped).
+
+    ``primary`` may have several rows per source row (``parent`` says which); ``subjects`` are
+    aligned with the source rows, earlier tables winning when two give the same sid.
+    """
+
+    table: Table
+    primary: pa.Table
+    parent: np.ndarray
+    subjects: list[pa.Table] = field(default_factory=list)
+    warnings: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    id_numbers: list[tuple[pa.StringArray, np.ndarray]] = field(default_factory=list)
+
+
+def canonical(table: Table, n: int, **columns: pa.Array | np.ndarray | None) -> pa.Table:
+    """A table with ``table``'s columns and types (nullable while rows may still be dropped)."""
+    arrays = []
+    for col in table.columns:
+        value = columns.get(col.name)
+        if value is None:
+            arrays.append(pa.nulls(n, col.type))
+        elif isinstance(value, np.ndarray):
+            arrays.append(pa.array(value, type=col.type))
+        else:
+            arrays.append(value.cast(col.type))
+    return pa.Table.from_arrays(arrays, names=table.column_names)
+
+
+def subjects(n: int, **columns: pa.Array | np.ndarray | None) -> pa.Table:
+    return canonical(SUBJECTS, n, **columns)

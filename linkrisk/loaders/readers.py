@@ -1,0 +1,249 @@
+"""Read a source file as batches of strings with their original row numbers.
+
+Every column is read as text (the normalisers decide what a value means), so "0086…" keeps its
+zeros and an ID number never becomes a float. Row numbers are 1-based as a user sees them: in a
+CSV the header is row 1 and a record spanning two lines counts once (blank lines are skipped);
+in an XLSX they are the sheet's row numbers; in JSON Lines the line numbers; in Parquet the
+record's position.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from linkrisk.errors import SourceFileError
+from linkrisk.loaders.encoding import check_encoding, detect_encoding, read_sample
+from linkrisk.loaders.formats import iter_jsonl, iter_parquet, iter_xlsx
+from linkrisk.loaders.rejects import Reject, mask_text
+from linkrisk.loaders.textops import as_string_array
+
+CSV_BLOCK_BYTES = 8 << 20  # large blocks: fewer, bigger batches for the string kernels
+FORMATS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".parquet": "parquet", ".pq": "parquet",
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class RawBatch:
+    """Columns of text in header order, and the source row number of each row."""
+
+    columns: list[pa.StringArray]
+    rows: np.ndarray
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(slots=True)
+class Source:
+    """An opened source file: its headers and a stream of batches."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    headers: list[str]
+    batches: Iterator[RawBatch]
+    #: rows the parser could not split into the header's columns (filled while reading)
+    malformed: list[Reject] = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release the open file (also when the batches were never read)."""
+        for close in self.closers:
+            close()
+        self.closers.clear()
+
+
+def source_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        hint = " (save it as .xlsx)" if path.suffix.lower() == ".xls" else ""
+        raise SourceFileError(
+            f"{path}: unsupported file type {path.suffix!r}{hint}; "
+            "expected .csv, .xlsx, .jsonl or .parquet"
+        )
+    return fmt
+
+
+def open_source(
+    path: Path | str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    batch_rows: int = 20_000,
+) -> Source:
+    """Open a CSV, XLSX, JSON Lines or Parquet file for reading in batches of ``batch_rows``."""
+    path = Path(path)
+    fmt = source_format(path)
+    sample = read_sample(path)
+    if fmt == "csv":
+        source = _open_csv(path, sample, encoding)
+    else:
+        source = Source(path, fmt, None, [], iter(()))
+        if fmt == "jsonl":
+            enc = (
+                check_encoding(path, sample, encoding)
+                if encoding
+                else detect_encoding(path, sample)
+            )
+            source.encoding = enc
+            source.headers, chunks = iter_jsonl(path, enc, source.malformed)
+        elif fmt == "xlsx":
+            source.headers, chunks = iter_xlsx(path, sheet, source.closers)
+        else:
+            source.headers, chunks = iter_parquet(path, batch_rows, source.closers)
+        source.batches = (RawBatch(columns, rows) for columns, rows in chunks)
+    source.batches = _rebatch(source.batches, batch_rows, len(source.headers))
+    return source
+
+
+def read_headers(
+    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+) -> list[str]:
+    """Only the header of a source file (to tell its kind before loading)."""
+    path = Path(path)
+    if source_format(path) == "csv":
+        sample = read_sample(path)
+        enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
+        return _header(path, sample, enc)[0]
+    source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=1)
+    source.close()
+    return source.headers
+
+
+def _header(path: Path, sample: bytes, encoding: str) -> tuple[list[str], str]:
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;|", key=first_line.count)
+    try:
+        headers = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        raise SourceFileError(f"{path}: no header row could be read") from None
+    if not any(h.strip() for h in headers):
+        raise SourceFileError(f"{path}: the first row (the header) is empty")
+    return headers, delimiter
+
+
+def _open_csv(path: Path, sample: bytes, encoding: str | None) -> Source:
+    enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
+    headers, delimiter = _header(path, sample, enc)
+    names = [f"c{i}" for i in range(len(headers))]
+    source = Source(path, "csv", enc, headers, iter(()))
+    bad_rows: list[int] = []
+
+    def on_invalid(row: pv.InvalidRow) -> str:
+        number = int(row.number) if row.number is not None else -1
+        bad_rows.append(number)
+        source.malformed.append(
+            Reject(
+                number,
+                "",
+                mask_text(row.text),
+                f"row has {row.actual_columns} columns, the header has {row.expected_columns}",
+            )
+        )
+        return "skip"
+
+    try:
+        reader = pv.open_csv(
+            path,
+            read_options=pv.ReadOptions(
+                use_threads=False,  # row numbers of malformed rows are only known single-threaded
+                block_size=CSV_BLOCK_BYTES,
+                column_names=names,
+                skip_rows_after_names=1,
+                encoding="utf8" if enc == "utf-8" else enc,
+            ),
+            parse_options=pv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _csv_error(path, exc, enc, 1) from None
+    source.batches = _csv_batches(path, reader, bad_rows, enc)
+    return source
+
+
+def _csv_batches(
+    path: Path, reader: pv.CSVStreamingReader, bad_rows: list[int], encoding: str
+) -> Iterator[RawBatch]:
+    next_row = 2  # the header is row 1
+    pending: list[int] = []
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise _csv_error(path, exc, encoding, next_row - 1) from None
+        pending.extend(bad_rows)
+        bad_rows.clear()
+        n = batch.num_rows
+        # the n smallest row numbers from next_row on that are not malformed rows
+        candidates = np.arange(next_row, next_row + n + len(pending))
+        rows = candidates[~np.isin(candidates, pending)][:n] if pending else candidates
+        last = int(rows[-1]) if n else next_row - 1
+        pending = [r for r in pending if r > last]
+        next_row = last + 1
+        yield RawBatch([as_string_array(c) for c in batch.columns], rows)
+
+
+def _csv_error(path: Path, exc: BaseException, encoding: str, after_row: int) -> SourceFileError:
+    return SourceFileError(
+        f"{path}: reading stopped after row {after_row}: {_short(exc)} "
+        f"(is the file really {encoding}? pass --encoding, e.g. gb18030)"
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return mask_text(text[:300])
+
+
+def _rebatch(batches: Iterator[RawBatch], size: int, width: int) -> Iterator[RawBatch]:
+    """Re-cut a stream of batches into batches of exactly ``size`` rows (the last one shorter)."""
+    held: list[RawBatch] = []
+    count = 0
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        held.append(batch)
+        count += batch.num_rows
+        while count >= size:
+            merged = _concat(held, width)
+            yield _slice(merged, 0, size)
+            rest = _slice(merged, size, count - size)
+            held, count = ([rest] if rest.num_rows else []), rest.num_rows
+    if count:
+        yield _concat(held, width)
+
+
+def _concat(batches: list[RawBatch], width: int) -> RawBatch:
+    if len(batches) == 1:
+        return batches[0]
+    columns = [
+        as_string_array(pa.concat_arrays([b.columns[i] for b in batches])) for i in range(width)
+    ]
+    return RawBatch(columns, np.concatenate([b.rows for b in batches]))
+
+
+def _slice(batch: RawBatch, start: int, length: int) -> RawBatch:
+    return RawBatch(
+        [as_string_array(c.slice(start, length)) for c in batch.columns],
+        batch.rows[start : start + length],
+    )

@@ -1,0 +1,124 @@
+"""Rejected rows: what was wrong (row, field, value, reason) and the reject file beside the input.
+
+The reject file ``<input name>.rejects.csv`` is UTF-8 with a BOM (so that Excel opens it) with
+the columns row, field, value, reason and then the original row's columns. Nothing in it, nor in
+any reason, shows a resident ID number: ID columns are masked (``3201**********123X``) and any
+other run of 15–18 digits in a text is masked too.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import pyarrow as pa
+
+from linkrisk.loaders.identifiers import check_uscc, mask_value
+
+REJECT_SUFFIX = ".rejects.csv"
+REJECT_COLUMNS = ["row", "field", "value", "reason"]
+#: what may hold a resident ID number (18 or 15 characters) inside a text: any run of 15 or more
+#: digits, or of 14 or more digits and an X; masked whatever surrounds it
+ID_LIKE = r"\d{14,}[Xx]|\d{15,}"
+_ID_LIKE = re.compile(ID_LIKE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """One problem with one source row: ``value`` is already masked when it may be an ID."""
+
+    row: int
+    field: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", field {self.field}" if self.field else "")
+        return f"{where}: {self.reason} (value {self.value!r})"
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID-number-like run of digits in a free text."""
+    return _ID_LIKE.sub(lambda m: mask_value(m.group(0)), text)
+
+
+def mask_identifier(value: str) -> str:
+    """An ID-bearing field's value: kept when it is a valid USCC, masked otherwise."""
+    code = value.strip().upper()
+    return code if len(code) == 18 and check_uscc(code) is None else mask_value(value)
+
+
+def reject_path(source: Path) -> Path:
+    return source.with_name(source.name + REJECT_SUFFIX)
+
+
+class RejectWriter:
+    """Writes a load's rejects; the file is created at the first reject (and an old one removed)."""
+
+    def __init__(
+        self, source: Path, headers: Sequence[str], id_columns: Iterable[int] = ()
+    ) -> None:
+        self.path = reject_path(source)
+        self.headers = list(headers)
+        self.id_columns = set(id_columns)
+        self.count = 0
+        self._fh: TextIO | None = None
+        self._out: csv.Writer | None = None  # type: ignore[name-defined]
+        self.path.unlink(missing_ok=True)
+
+    def write(
+        self,
+        rejects: Sequence[Reject],
+        row_numbers: np.ndarray | None = None,
+        columns: Sequence[pa.Array] | None = None,
+    ) -> None:
+        """Append rejects; the original cells come from the batch (``row_numbers`` ascending)."""
+        if not rejects:
+            return
+        if self._out is None:
+            self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._out = csv.writer(self._fh)
+            self._out.writerow(REJECT_COLUMNS + self.headers)
+        originals = self._originals([r.row for r in rejects], row_numbers, columns)
+        for reject in rejects:
+            self._out.writerow(
+                [
+                    reject.row,
+                    reject.field,
+                    reject.value,
+                    mask_text(reject.reason),
+                    *originals.get(reject.row, ()),
+                ]
+            )
+        self.count += len(rejects)
+
+    def _originals(
+        self, rows: list[int], row_numbers: np.ndarray | None, columns: Sequence[pa.Array] | None
+    ) -> dict[int, list[str]]:
+        """The masked original cells of the given rows of a batch."""
+        if row_numbers is None or columns is None or len(row_numbers) == 0:
+            return {}
+        wanted = np.unique(np.asarray(rows, dtype=np.int64))
+        at = np.searchsorted(row_numbers, wanted)
+        found = at < len(row_numbers)
+        found[found] = row_numbers[at[found]] == wanted[found]
+        wanted, at = wanted[found], pa.array(at[found])
+        cells: list[list[str]] = [[] for _ in range(len(wanted))]
+        for i, column in enumerate(columns):
+            for row_cells, value in zip(cells, column.take(at).to_pylist(), strict=True):
+                text = "" if value is None else str(value)
+                secret = i in self.id_columns and text
+                row_cells.append(mask_identifier(text) if secret else mask_text(text))
+        return dict(zip(wanted.tolist(), cells, strict=True))
+
+    def close(self) -> Path | None:
+        """Close the file; its path when any reject was written."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh, self._out = None, None
+        return self.path if self.count else None

@@ -1,0 +1,80 @@
+"""双随机、一公开 sampling: tiered frames, a verifiable draw, inspector teams with 回避, results
+and publication.
+
+The steps of a plan, each recorded in the embedded store (``plans.PlanBook``)::
+
+    create_plan   frame (eligible subjects × tier) + digest, mandatory list, seed commitment
+    draw_plan     reveal the seed, HMAC-ordered draw per tier, selection digest
+    assign_plan   inspector teams per subject, skipping conflicts of interest (回避)
+    record_results  results → canonical inspections (+ inspection_abnormal events)
+    publish_plan  CSV/XLSX (masked) + JSON verification file, due in 20 working days
+    verify_material  re-derive draw and teams from the published material
+"""
+
+from linkrisk.models.sampling.draw import (
+    Pick,
+    draw_reference,
+    draw_sample,
+    selection_digest,
+    stratum_size,
+)
+from linkrisk.models.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
+from linkrisk.models.sampling.inspectors import PoolMember, Team, assign_teams, build_pool
+from linkrisk.models.sampling.params import DEFAULT_RATIOS, TIERS, PlanParams, Scope, parse_ratio
+from linkrisk.models.sampling.plans import PlanBook, PlanRecord, PlanStatus, SeedSource
+from linkrisk.models.sampling.prf import KeyedHash, commitment, new_seed
+from linkrisk.models.sampling.publication import mask_name, publish_plan
+from linkrisk.models.sampling.results import ResultEntry, parse_result, record_results
+from linkrisk.models.sampling.verify import (
+    Material,
+    material_from_book,
+    read_bundle,
+    verify_material,
+    verify_plan,
+)
+from linkrisk.models.sampling.workdays import due_date, load_calendar
+from linkrisk.models.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
+
+__all__ = [
+    "DEFAULT_RATIOS",
+    "TIERS",
+    "AssignInputs",
+    "Frame",
+    "KeyedHash",
+    "Material",
+    "Pick",
+    "PlanBook",
+    "PlanParams",
+    "PlanRecord",
+    "PlanStatus",
+    "PoolMember",
+    "ResultEntry",
+    "Scope",
+    "SeedSource",
+    "Team",
+    "assign_plan",
+    "assign_teams",
+    "build_frame",
+    "build_pool",
+    "commitment",
+    "create_plan",
+    "draw_plan",
+    "draw_reference",
+    "draw_sample",
+    "due_date",
+    "load_calendar",
+    "mask_name",
+    "material_from_book",
+    "new_seed",
+    "parse_frame_text",
+    "parse_ratio",
+    "parse_result",
+    "publish_plan",
+    "read_bundle",
+    "record_results",
+    "scope_mask",
+    "selection_digest",
+    "stratum_size",
+    "verify_material",
+    "verify_plan",
+]

@@ -1,0 +1,265 @@
+"""Verification: re-derive a plan's draw and teams from its published material and compare.
+
+The material is what the publication file carries: the canonical parameters, the frame lines,
+the mandatory list, the seed commitment and the revealed seed, the selection and the teams with
+their skip lists, and every digest. ``verify_material`` checks, in order, that each part matches
+its digest, that the plan digest binds them, that the seed matches its commitment, that the draw
+re-derived from frame, parameters and seed equals the recorded selection, and that the teams
+replayed from the pool, the recorded conflicts and the seed equal the recorded teams. The first
+difference raises ``IntegrityError`` with ``extra["what"]`` naming the part: ``parameters``,
+``frame``, ``mandatory``, ``plan``, ``seed``, ``result`` or ``assignment``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linkrisk.errors import InputError, IntegrityError
+from linkrisk.models.sampling.draw import Pick, draw_sample, selection_digest
+from linkrisk.models.sampling.frame import parse_frame_text
+from linkrisk.models.sampling.inspectors import (
+    CAPACITY,
+    PoolMember,
+    Team,
+    assign_teams,
+    teams_digest,
+)
+from linkrisk.models.sampling.params import PlanParams, sha256_hex
+from linkrisk.models.sampling.plans import PlanBook, mandatory_digest, plan_digest
+from linkrisk.models.sampling.prf import commitment
+
+BUNDLE_FORMAT = "linkrisk-sampling-publication/1"
+
+
+@dataclass(slots=True)
+class Material:
+    """Everything needed to re-derive a plan's draw (and teams) without the database."""
+
+    plan_id: str
+    params_json: str
+    params_digest: str
+    frame_text: bytes
+    frame_digest: str
+    mandatory: list[tuple[str, str, str]]
+    mandatory_digest: str
+    seed_commitment: str
+    plan_digest: str
+    seed: str | None = None
+    selection: list[Pick] = field(default_factory=list)
+    result_digest: str | None = None
+    pool: list[PoolMember] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    assignment_digest: str | None = None
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    plan_id: str
+    checks: list[str]
+    selected: int
+    teams: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "ok": True,
+            "checks": self.checks,
+            "selected": self.selected,
+            "teams": self.teams,
+        }
+
+
+def _fail(what: str, detail: str) -> IntegrityError:
+    return IntegrityError(f"{what}: {detail}", what=what)
+
+
+def verify_material(m: Material, announced_plan_digest: str | None = None) -> VerifyReport:
+    """Check the material; raise ``IntegrityError`` naming the first part that differs."""
+    checks = []
+    if sha256_hex(m.params_json.encode()) != m.params_digest:
+        raise _fail("parameters", "the parameters differ from their published digest")
+    checks.append("parameters digest")
+    if sha256_hex(m.frame_text) != m.frame_digest:
+        raise _fail("frame", "the frame differs from its published digest")
+    checks.append("frame digest")
+    if mandatory_digest(m.mandatory) != m.mandatory_digest:
+        raise _fail("mandatory", "the mandatory list differs from its published digest")
+    checks.append("mandatory list digest")
+    bound = plan_digest(
+        m.plan_id, m.params_digest, m.frame_digest, m.mandatory_digest, m.seed_commitment
+    )
+    if bound != m.plan_digest or (announced_plan_digest and announced_plan_digest != m.plan_digest):
+        raise _fail(
+            "plan", "the plan digest does not bind these parameters, frame, list and commitment"
+        )
+    checks.append("plan digest")
+    params = PlanParams.from_json(m.params_json)
+    if params.plan_id != m.plan_id:
+        raise _fail("parameters", f"the parameters name plan {params.plan_id}, not {m.plan_id}")
+    if m.seed is None:
+        return VerifyReport(m.plan_id, [*checks, "not drawn yet"], 0, 0)
+    if commitment(m.seed) != m.seed_commitment:
+        raise _fail("seed", "the revealed seed does not match the commitment")
+    checks.append("seed matches commitment")
+    frame = parse_frame_text(m.frame_text)
+    mandatory = {sid: (tier, reason) for sid, tier, reason in m.mandatory}
+    expected = draw_sample(frame, params, m.seed, mandatory)
+    _compare_selection(expected, m.selection)
+    if selection_digest(m.selection) != m.result_digest:
+        raise _fail("result", "the selection differs from its published digest")
+    checks.append(f"draw re-derived ({len(expected)} subjects)")
+    if m.teams:
+        _verify_teams(m, params)
+        checks.append(f"teams replayed ({len(m.teams)} subjects)")
+    return VerifyReport(m.plan_id, checks, len(expected), len(m.teams))
+
+
+def _compare_selection(expected: list[Pick], recorded: list[Pick]) -> None:
+    for want, got in zip(expected, recorded, strict=False):
+        if want.line() != got.line():
+            raise _fail(
+                "result",
+                f"rank {want.rank}: the draw gives {want.sid} ({want.tier}, {want.how}),"
+                f" the record says {got.sid} ({got.tier}, {got.how})",
+            )
+    if len(expected) != len(recorded):
+        raise _fail(
+            "result", f"the draw gives {len(expected)} subjects, the record {len(recorded)}"
+        )
+
+
+def _verify_teams(m: Material, params: PlanParams) -> None:
+    assert m.seed is not None
+    position = {p.inspector_id: i for i, p in enumerate(m.pool)}
+    conflicts: dict[str, dict[int, str]] = {}
+    for team in m.teams:
+        for inspector, reason in team.skips:
+            if inspector != CAPACITY:
+                if inspector not in position:
+                    raise _fail(
+                        "assignment",
+                        f"subject {team.sid} skips {inspector}, who is not in the pool",
+                    )
+                conflicts.setdefault(team.sid, {})[position[inspector]] = reason
+    replay = assign_teams(
+        [t.sid for t in m.teams],
+        m.pool,
+        conflicts,
+        plan_id=m.plan_id,
+        seed=m.seed,
+        team_size=params.team_size,
+        max_per_inspector=params.max_per_inspector,
+    )
+    if [t.sid for t in m.teams] != [p.sid for p in m.selection]:
+        raise _fail("assignment", "the teams do not follow the selection order")
+    for want, got in zip(replay, m.teams, strict=True):
+        if want.line() != got.line():
+            raise _fail(
+                "assignment",
+                f"rank {want.rank} ({want.sid}): the replay gives"
+                f" {'; '.join(want.inspectors) or want.status},"
+                f" the record says {'; '.join(got.inspectors) or got.status}",
+            )
+    if teams_digest(m.teams) != m.assignment_digest:
+        raise _fail("assignment", "the teams differ from their published digest")
+
+
+def material_from_book(book: PlanBook, plan_id: str) -> Material:
+    """The material as recorded in the store."""
+    record = book.get(plan_id)
+    return Material(
+        plan_id=record.plan_id,
+        params_json=record.params_json,
+        params_digest=record.params_digest,
+        frame_text=book.frame_text(plan_id),
+        frame_digest=record.frame_digest,
+        mandatory=book.mandatory(plan_id),
+        mandatory_digest=record.mandatory_digest,
+        seed_commitment=record.seed_commitment,
+        plan_digest=record.plan_digest,
+        seed=record.revealed_seed if record.status.value != "created" else None,
+        selection=book.selection(plan_id),
+        result_digest=record.result_digest,
+        pool=book.pool(plan_id),
+        teams=book.teams(plan_id),
+        assignment_digest=record.assignment_digest,
+    )
+
+
+def verify_plan(
+    book: PlanBook, plan_id: str, announced_plan_digest: str | None = None
+) -> VerifyReport:
+    """``verify_material`` on a plan as recorded in the store."""
+    return verify_material(material_from_book(book, plan_id), announced_plan_digest)
+
+
+def to_bundle(m: Material, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The publication file's JSON: no names, no ID numbers, skips by category only."""
+    return {
+        "format": BUNDLE_FORMAT,
+        "plan_id": m.plan_id,
+        "params": m.params_json,
+        "params_digest": m.params_digest,
+        "frame": m.frame_text.decode().splitlines(),
+        "frame_digest": m.frame_digest,
+        "mandatory": [list(r) for r in m.mandatory],
+        "mandatory_digest": m.mandatory_digest,
+        "seed_commitment": m.seed_commitment,
+        "plan_digest": m.plan_digest,
+        "seed": m.seed,
+        "selection": [[p.rank, p.sid, p.tier, p.how] for p in m.selection],
+        "result_digest": m.result_digest,
+        "pool": [[p.inspector_id, p.eligible] for p in m.pool],
+        "teams": [[t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()] for t in m.teams],
+        "assignment_digest": m.assignment_digest,
+        **(extra or {}),
+    }
+
+
+def from_bundle(data: dict[str, Any]) -> Material:
+    """The material from a publication file's JSON."""
+    if data.get("format") != BUNDLE_FORMAT:
+        raise InputError(
+            f"not a linkrisk sampling publication file (format {data.get('format')!r})"
+        )
+    try:
+        frame_lines = data["frame"]
+        return Material(
+            plan_id=data["plan_id"],
+            params_json=data["params"],
+            params_digest=data["params_digest"],
+            frame_text="".join(f"{line}\n" for line in frame_lines).encode(),
+            frame_digest=data["frame_digest"],
+            mandatory=[(str(a), str(b), str(c)) for a, b, c in data["mandatory"]],
+            mandatory_digest=data["mandatory_digest"],
+            seed_commitment=data["seed_commitment"],
+            plan_digest=data["plan_digest"],
+            seed=data.get("seed"),
+            selection=[Pick(int(r), s, t, h) for r, s, t, h in data["selection"]],
+            result_digest=data.get("result_digest"),
+            pool=[
+                PoolMember(str(i), "", "", "", bool(e), "" if e else "ineligible")
+                for i, e in data["pool"]
+            ],
+            teams=[
+                Team(int(r), s, st, tuple(ins), tuple((a, b) for a, b in skips))
+                for r, s, st, ins, skips in data["teams"]
+            ],
+            assignment_digest=data.get("assignment_digest"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"publication file is incomplete: {exc}") from exc
+
+
+def read_bundle(path: Path) -> Material:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    try:
+        return from_bundle(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not JSON ({exc})") from exc

@@ -1,0 +1,261 @@
+// The regulator's view of 双随机、一公开 plans: the list, then one plan's draw, teams (with 回避
+// skips and reasons), results, publication files and the re-verification of its draw.
+import { api } from "./api.js";
+import { $, download, fill, formatNumber, formatPercent, h, table } from "./dom.js";
+import { KINDS, PLAN_STATUSES, label, tierBadge } from "./labels.js";
+
+const TIER_LETTERS = ["A", "B", "C", "D"];
+const STEPS = ["created", "drawn", "assigned", "results", "published"];
+const FILES = {
+  results_csv: "公示结果 CSV",
+  xlsx: "公示 XLSX",
+  plan_csv: "计划 CSV",
+  verify_json: "验证材料 verify.json",
+};
+
+// The sampling package states conflicts in English; the page says them in Chinese.
+const SKIP_REASONS = [
+  [/^is the subject$/, () => "本人即检查对象"],
+  [/^shareholder of the subject$/, () => "系检查对象股东"],
+  [/^officer of the subject$/, () => "系检查对象高管"],
+  [/^related in 1 hop \((\w+)\)$/, (m) => `一跳关联（${m[1]}）`],
+  [/^related in 2 hops via (.+)$/, (m) => `经 ${m[1]} 两跳关联`],
+  [/^inspected this subject in the previous round$/, () => "上一轮检查过该对象"],
+  [/^capacity: (\d+) inspector\(s\) at the limit of (\d+) subjects$/,
+    (m) => `${m[1]} 名检查人员已达 ${m[2]} 户上限`],
+];
+
+export function skipReason(reason) {
+  for (const [pattern, say] of SKIP_REASONS) {
+    const match = pattern.exec(reason);
+    if (match) return `${say(match)}`;
+  }
+  return reason;
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes) → rows of strings. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i += 1;
+      row.push(field); rows.push(row); row = []; field = "";
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+function when(value) {
+  return value ? String(value).replace("T", " ").replace(/\+00:00$|Z$/, "") : "—";
+}
+
+function reached(plan, step) {
+  return STEPS.indexOf(plan.status) >= STEPS.indexOf(step);
+}
+
+export class Regulator {
+  constructor(root, { say, navigate }) {
+    this.root = root;
+    this.say = say;
+    this.navigate = navigate;
+    this.registry = null; // inspector id → {name, department}
+    $("#plans-refresh", root).addEventListener("click", () => this.list());
+  }
+
+  async busy(work) {
+    this.root.dataset.busy = "1";
+    try {
+      return await work();
+    } catch (error) {
+      this.say(error);
+      return undefined;
+    } finally {
+      this.root.dataset.busy = "0";
+    }
+  }
+
+  list() {
+    const body = $("#plans", this.root);
+    fill(body, h("p", { class: "muted" }, "加载中…"));
+    return this.busy(async () => {
+      const plans = await api.plans();
+      if (!plans.length) {
+        fill(body, h("p", { class: "muted" }, "暂无抽查计划 · no plans yet"));
+        return;
+      }
+      fill(body, table(
+        ["计划编号", "名称", "状态", "部门", "名录 frame", "抽取 drawn", "创建时间"],
+        plans.map((p) => [
+          h("a", { href: `#/plans/${encodeURIComponent(p.plan_id)}`, class: "plan-link", dataset: { plan: p.plan_id } }, p.plan_id),
+          p.name,
+          h("span", { class: `status status-${p.status}` }, label(PLAN_STATUSES, p.status)),
+          (p.params?.departments ?? []).join("、"),
+          formatNumber(p.frame_size),
+          reached(p, "drawn") ? formatNumber(sum(Object.values(p.stats?.selected ?? {})) + (p.stats?.selected_mandatory ?? 0)) : "—",
+          when(p.created_at),
+        ]),
+        { class: "plans", id: "plans-table" },
+      ));
+    });
+  }
+
+  open(planId) {
+    const detail = $("#plan-detail", this.root);
+    fill(detail, h("p", { class: "muted" }, "加载中…"));
+    return this.busy(async () => {
+      const plan = await api.plan(planId);
+      const selection = reached(plan, "drawn") ? (await api.selection(planId)).items : [];
+      const teams = reached(plan, "assigned") ? (await api.teams(planId)).items : [];
+      if (teams.length && !this.registry) {
+        const inspectors = (await api.inspectors()).items;
+        this.registry = new Map(inspectors.map((i) => [i.inspector_id, i]));
+      }
+      const published = plan.status === "published" ? await this.publishedRows(planId) : new Map();
+      this.render(plan, selection, teams, published);
+    });
+  }
+
+  /** Names, dates and results from the published results file (sid → row). */
+  async publishedRows(planId) {
+    const { blob } = await api.publication(planId, "results_csv");
+    const [header, ...rows] = parseCsv((await blob.text()).replace(/^\uFEFF/, ""));
+    const col = (name) => header.indexOf(name);
+    const [sid, name, date, result] = ["主体标识", "主体名称", "检查日期", "检查结果"].map(col);
+    return new Map(rows.filter((r) => r.length > 1).map((r) => [r[sid], { name: r[name], date: r[date], result: r[result] }]));
+  }
+
+  inspector(id) {
+    const known = this.registry?.get(id);
+    return known?.name ? `${known.name}（${id}）` : id;
+  }
+
+  render(plan, selection, teams, published) {
+    const p = plan.params ?? {};
+    const strata = plan.stats?.strata ?? {};
+    const drawn = Object.fromEntries(TIER_LETTERS.map((t) => [t, 0]));
+    for (const pick of selection) drawn[pick.tier] = (drawn[pick.tier] ?? 0) + 1;
+    const subject = (sid) => {
+      const row = published.get(sid);
+      return row?.name ? [row.name, h("span", { class: "muted" }, ` ${sid}`)] : sid;
+    };
+    const results = [...published.entries()].filter(([, r]) => r.result);
+    fill(
+      $("#plan-detail", this.root),
+      h("header", { class: "card-head" },
+        h("h2", { id: "plan-title" }, plan.name),
+        h("span", { class: `status status-${plan.status}`, id: "plan-status" }, label(PLAN_STATUSES, plan.status))),
+      h("p", { class: "muted" }, `${plan.plan_id} · 检查期 ${p.inspect_start ?? "?"} — ${p.inspect_end ?? "?"}`),
+      h("section", { class: "plan-grid" },
+        h("div", {},
+          h("h3", {}, "参数 parameters"),
+          h("dl", { class: "facts" },
+            h("dt", {}, "部门"), h("dd", {}, (p.departments ?? []).join("、") || "—"),
+            h("dt", {}, "检查事项"), h("dd", {}, (p.matters ?? []).join("、") || "—"),
+            h("dt", {}, "范围 scope"), h("dd", {}, scopeText(p.scope)),
+            h("dt", {}, "每户检查人员"), h("dd", {}, String(p.team_size ?? "—")),
+            h("dt", {}, "延伸检查"), h("dd", {}, `${p.extended_hops ?? 0} 跳`),
+            h("dt", {}, "无事不扰"), h("dd", {}, p.recent_days == null ? "—" : `${p.recent_days} 天内已查不再抽`),
+            h("dt", {}, "必查名单"), h("dd", {}, (p.abnormal_from ?? []).join("、") || "—"))),
+        h("div", {},
+          h("h3", {}, "分层抽取 by tier"),
+          table(["等级", "名录", "比例", "抽取"], TIER_LETTERS.map((t) => [
+            tierBadge(t), formatNumber(strata[t] ?? 0), formatPercent(Number(p.ratios?.[t]), 0),
+            formatNumber(drawn[t] ?? 0)]), { class: "ratios", id: "ratios-table" })),
+        h("div", {},
+          h("h3", {}, "可验证随机 verifiable draw"),
+          h("dl", { class: "facts digests" },
+            h("dt", {}, "快照"), h("dd", {}, plan.snapshot_id),
+            h("dt", {}, "模型"), h("dd", {}, plan.model_version),
+            h("dt", {}, "名录摘要"), h("dd", { class: "digest" }, plan.frame_digest),
+            h("dt", {}, "种子承诺"), h("dd", { class: "digest" }, plan.seed_commitment),
+            h("dt", {}, "种子"), h("dd", { class: "digest" }, plan.seed ?? "（抽取时公开 revealed at the draw）"),
+            h("dt", {}, "抽取摘要"), h("dd", { class: "digest" }, plan.result_digest ?? "—"),
+            h("dt", {}, "分派摘要"), h("dd", { class: "digest" }, plan.assignment_digest ?? "—")),
+          h("p", {},
+            h("button", { type: "button", id: "plan-verify", disabled: !reached(plan, "drawn"), onclick: () => this.verify(plan.plan_id) }, "重新验证 verify"),
+            " ", h("span", { id: "verify-status", class: "muted" })),
+          plan.status === "published"
+            ? h("p", { class: "downloads" }, h("span", { class: "muted" }, `公示于 ${when(plan.published_at)} · `),
+                Object.entries(FILES).map(([kind, name]) => [
+                  h("button", { type: "button", id: `download-${kind}`, onclick: () => this.download(plan.plan_id, kind) }, name), " "]))
+            : h("p", { class: "muted" }, "尚未公示 · not published yet"))),
+      h("h3", {}, `抽取结果 draw (${selection.length})`),
+      selection.length
+        ? scroll(table(["序", "主体", "等级", "方式", "原因"], selection.map((pick) => [
+            String(pick.rank), subject(pick.sid), tierBadge(pick.tier),
+            pick.how === "random" ? "随机 random" : h("span", { class: "mandatory" }, "必查 mandatory"),
+            pick.reason || "",
+          ]), { class: "draw", id: "draw-table" }))
+        : h("p", { class: "muted" }, "尚未抽取 · not drawn yet"),
+      h("h3", {}, `检查人员分派 assignments (${teams.length})`),
+      teams.length
+        ? scroll(table(["序", "主体", "检查人员", "状态", "回避 / 跳过"], teams.map((t) => [
+            String(t.rank), subject(t.sid),
+            t.inspectors.map((i) => this.inspector(i)).join("、"),
+            t.status === "assigned" ? "已分派" : h("span", { class: "unassigned" }, t.status.replace(/^unassigned: ?/, "未分派：")),
+            t.skips.length
+              ? h("ul", { class: "skips" }, t.skips.map(([id, reason]) =>
+                  h("li", {}, id === "*" ? skipReason(reason) : `${this.inspector(id)}：${skipReason(reason)}`)))
+              : "",
+          ]), { class: "teams", id: "teams-table" }))
+        : h("p", { class: "muted" }, "尚未分派 · not assigned yet"),
+      h("h3", {}, `检查结果 results (${results.length})`),
+      results.length
+        ? scroll(table(["主体", "检查日期", "结果"], results.map(([sid, r]) => [subject(sid), r.date, r.result]),
+            { class: "results", id: "results-table" }))
+        : h("p", { class: "muted" }, reached(plan, "results") ? "结果已录入，公示后显示 · shown once published" : "尚无结果 · no results yet"),
+    );
+  }
+
+  verify(planId) {
+    const status = $("#verify-status", this.root);
+    fill(status, "验证中…");
+    status.className = "muted";
+    return this.busy(async () => {
+      try {
+        const answer = await api.verifyPlan(planId);
+        fill(status, `✔ 验证通过 verified：${answer.checks.join("；")}`);
+        status.className = "verified";
+      } catch (error) {
+        fill(status, `✘ 验证失败 ${error.message}`);
+        status.className = "failed";
+      }
+    });
+  }
+
+  download(planId, kind) {
+    return this.busy(async () => {
+      const { blob, filename } = await api.publication(planId, kind);
+      download(blob, filename || `${planId}.${kind}`);
+    });
+  }
+}
+
+/** Long tables scroll inside the page, their header kept in view. */
+function scroll(element) {
+  return h("div", { class: "scroll" }, element);
+}
+
+function sum(values) {
+  return values.reduce((a, b) => a + Number(b || 0), 0);
+}
+
+function scopeText(scope) {
+  if (!scope) return "—";
+  const parts = [];
+  if (scope.region_prefix) parts.push(`区划 ${scope.region_prefix}*`);
+  if (scope.industry_prefixes?.length) parts.push(`行业 ${scope.industry_prefixes.join("/")}`);
+  if (scope.kinds?.length) parts.push(scope.kinds.map((k) => label(KINDS, k)).join("、"));
+  return parts.join(" · ") || "全部";
+}

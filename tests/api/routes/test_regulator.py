@@ -1,0 +1,94 @@
+"""Regulators: a 双随机 plan end to end through the API (create, draw, assign, results,
+publish, download, verify), and the inspector registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.city import DEPARTMENT, City
+from tests.api.conftest import Keys
+
+PLAN = {
+    "plan_id": "T-2025-07",
+    "name": "测试抽查计划",
+    "departments": [DEPARTMENT],
+    "matters": ["SP001"],
+    "inspect_start": "2025-07-01",
+    "inspect_end": "2025-08-31",
+    "seed": "test-seed-1",
+}
+
+
+def call(
+    client: TestClient, keys: Keys, method: str, url: str, status: int = 200, **kw: Any
+) -> Any:
+    response = client.request(method, url, headers=keys.headers("regulator"), **kw)
+    assert response.status_code == status, response.text
+    return response
+
+
+@pytest.mark.slow
+def test_plan_end_to_end(client: TestClient, keys: Keys, city: City) -> None:
+    created = call(client, keys, "POST", "/v1/plans", 201, json=PLAN).json()
+    assert created["status"] == "created" and created["frame_size"] == 4
+    assert created["seed"] is None  # sealed until the draw
+    assert created["snapshot_id"] == city.snapshot.version
+    assert call(client, keys, "GET", "/v1/plans").json()[0]["plan_id"] == "T-2025-07"
+    # steps out of order are refused
+    conflict = call(client, keys, "POST", "/v1/plans/T-2025-07/assign", 409)
+    assert conflict.headers["content-type"] == "application/problem+json"
+
+    drawn = call(client, keys, "POST", "/v1/plans/T-2025-07/draw", json={}).json()
+    assert drawn["status"] == "drawn" and drawn["seed"] == "test-seed-1"
+    picks = call(client, keys, "GET", "/v1/plans/T-2025-07/selection").json()
+    # tier strata: A {C, D} → ⌈3% × 2⌉ = 1, C {A} → 1, D {B} → 1 (ratio 100%)
+    assert picks["total"] == 3
+    assert {p["sid"] for p in picks["items"] if p["tier"] in {"C", "D"}} == {city.a, city.b}
+
+    call(client, keys, "POST", "/v1/plans/T-2025-07/assign")
+    teams = {
+        t["sid"]: t for t in call(client, keys, "GET", "/v1/plans/T-2025-07/teams").json()["items"]
+    }
+    assert teams[city.b]["status"] == "assigned" and len(teams[city.b]["inspectors"]) == 2
+    assert "I5" not in teams[city.b]["inspectors"] and "I6" not in teams[city.b]["inspectors"]
+
+    results = [{"sid": city.b, "result": "不配合检查", "inspect_date": "2025-07-15"}]
+    counts = call(
+        client, keys, "POST", "/v1/plans/T-2025-07/results", json={"entries": results}
+    ).json()
+    assert counts  # the sampling package's counts of what it recorded
+    published = call(client, keys, "POST", "/v1/plans/T-2025-07/publish").json()
+    assert set(published["files"]) == {"plan_csv", "results_csv", "xlsx", "verify_json"}
+    sheet = call(client, keys, "GET", published["files"]["results_csv"]).content.decode("utf-8-sig")
+    assert "李四" not in sheet and city.p2 not in sheet
+    verified = call(client, keys, "GET", "/v1/plans/T-2025-07/verify").json()
+    assert verified["ok"] and verified["selected"] == 3
+
+
+def test_unknown_plan_is_404(client: TestClient, keys: Keys) -> None:
+    response = client.get("/v1/plans/NOPE", headers=keys.headers("regulator"))
+    assert response.status_code == 404 and response.json()["type"] == "/problems/not-found"
+
+
+def test_bad_plan_parameters_are_invalid(client: TestClient, keys: Keys) -> None:
+    bad = {**PLAN, "ratios": {"A": "150%"}}
+    assert client.post("/v1/plans", json=bad, headers=keys.headers("regulator")).status_code == 422
+    bad = {**PLAN, "team_size": 1}
+    assert client.post("/v1/plans", json=bad, headers=keys.headers("regulator")).status_code == 422
+
+
+def test_inspector_registry(client: TestClient, keys: Keys) -> None:
+    listed = call(client, keys, "GET", "/v1/inspectors").json()
+    assert listed["total"] == 6 and [i["inspector_id"] for i in listed["items"]][:2] == ["I1", "I2"]
+    assert listed["items"][0]["qualifications"] == ["SP001", "SP002"]
+    active = call(client, keys, "GET", "/v1/inspectors", params={"active": "false"}).json()
+    assert [i["inspector_id"] for i in active["items"]] == ["I6"]
+    assert (
+        call(client, keys, "GET", "/v1/inspectors", params={"limit": 2}).json()["items"][1][
+            "inspector_id"
+        ]
+        == "I2"
+    )

@@ -1,0 +1,186 @@
+"""The application: every endpoint declares its roles, and the full role × endpoint matrix holds
+(401 without a key, 403 with a key of another role, 2xx/404 with a key of an admitted role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+from fastapi.testclient import TestClient
+
+from linkrisk.api.app import declared_roles
+from linkrisk.api.auth import Role
+from linkrisk.api.deps import Lender
+from tests.api.city import City, make_id_number
+from tests.api.conftest import Keys
+from tests.api.routes.test_regulator import PLAN
+
+ROLES = [r.value for r in Role]
+
+
+def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """One valid request per operation (path parameters filled in, bodies given)."""
+    sub = f"/v1/subjects/{city.a}"
+    return {
+        ("GET", "/v1/scores/{uscc}"): {
+            "url": f"/v1/scores/{city.a}",
+            "params": {"purpose": "credit_application"},
+        },
+        ("POST", "/v1/scores:batch"): {
+            "url": "/v1/scores:batch",
+            "json": {"purpose": "credit_application", "usccs": [city.a, city.b]},
+        },
+        ("GET", "/v1/subjects/{sid}"): {"url": sub},
+        ("GET", "/v1/search"): {"url": "/v1/search", "params": {"q": "南京"}},
+        ("GET", "/v1/subjects/{sid}/neighbourhood"): {"url": f"{sub}/neighbourhood"},
+        ("GET", "/v1/subjects/{sid}/owners"): {"url": f"{sub}/owners"},
+        ("GET", "/v1/subjects/{sid}/holdings"): {"url": f"{sub}/holdings"},
+        ("GET", "/v1/subjects/{sid}/controllers"): {"url": f"{sub}/controllers"},
+        ("GET", "/v1/paths"): {"url": "/v1/paths", "params": {"a": city.p1, "b": city.b}},
+        ("POST", "/v1/connections"): {
+            "url": "/v1/connections",
+            "json": {"sids": [city.p1, city.b, city.c]},
+        },
+        ("GET", "/v1/subjects/{sid}/risk"): {"url": f"{sub}/risk"},
+        ("GET", "/v1/subjects/{sid}/contacts"): {"url": f"{sub}/contacts"},
+        ("GET", "/v1/subjects/{sid}/group"): {"url": f"{sub}/group"},
+        ("GET", "/v1/subjects/{sid}/export"): {"url": f"{sub}/export"},
+        ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
+        ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},
+        ("GET", "/v1/checks/{job_id}/result"): {"url": "/v1/checks/j_0000000000000000/result"},
+        ("GET", "/v1/me"): {"url": "/v1/me"},
+        ("GET", "/v1/keys"): {"url": "/v1/keys"},
+        ("POST", "/v1/consents"): {
+            "url": "/v1/consents",
+            "json": {
+                "org": "bank-c",
+                "uscc": city.c,
+                "purpose": "credit_review",
+                "valid_from": "2025-01-01",
+                "valid_until": "2025-12-31",
+            },
+        },
+        ("GET", "/v1/consents"): {"url": "/v1/consents"},
+        ("GET", "/v1/consents/{consent_id}"): {"url": f"/v1/consents/{consent_id}"},
+        ("POST", "/v1/consents/{consent_id}/revoke"): {"url": f"/v1/consents/{consent_id}/revoke"},
+        ("GET", "/v1/plans"): {"url": "/v1/plans"},
+        ("POST", "/v1/plans"): {"url": "/v1/plans", "json": {**PLAN, "plan_id": "NOPE-1"}},
+        ("GET", "/v1/plans/{plan_id}"): {"url": "/v1/plans/NOPE"},
+        ("POST", "/v1/plans/{plan_id}/draw"): {"url": "/v1/plans/NOPE/draw", "json": {}},
+        ("GET", "/v1/plans/{plan_id}/selection"): {"url": "/v1/plans/NOPE/selection"},
+        ("POST", "/v1/plans/{plan_id}/assign"): {"url": "/v1/plans/NOPE/assign"},
+        ("GET", "/v1/plans/{plan_id}/teams"): {"url": "/v1/plans/NOPE/teams"},
+        ("POST", "/v1/plans/{plan_id}/results"): {
+            "url": "/v1/plans/NOPE/results",
+            "json": {"entries": [{"sid": city.a, "result": "正常", "inspect_date": "2025-07-01"}]},
+        },
+        ("POST", "/v1/plans/{plan_id}/publish"): {"url": "/v1/plans/NOPE/publish"},
+        ("GET", "/v1/plans/{plan_id}/publication/{kind}"): {
+            "url": "/v1/plans/NOPE/publication/xlsx"
+        },
+        ("GET", "/v1/plans/{plan_id}/verify"): {"url": "/v1/plans/NOPE/verify"},
+        ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
+        ("GET", "/v1/audit"): {"url": "/v1/audit"},
+        ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
+    }
+
+
+def operations(client: TestClient) -> dict[tuple[str, str], list[str]]:
+    doc = client.get("/openapi.json").json()
+    return {
+        (method.upper(), path): op.get("x-roles", [])
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+        if path.startswith("/v1")
+    }
+
+
+def test_every_v1_operation_declares_roles_and_is_in_the_matrix(
+    client: TestClient, city: City, keys: Keys
+) -> None:
+    ops = operations(client)
+    assert all(ops.values()), [op for op, roles in ops.items() if not roles]
+    assert set(ops) == set(sample_requests(city, "c_x")), "add new endpoints to the matrix"
+
+
+def test_a_route_without_roles_is_refused_at_start_up() -> None:
+    router = APIRouter(prefix="/v1")
+
+    @router.get("/open")
+    async def open_route() -> dict[str, str]:
+        return {}
+
+    @router.get("/closed")
+    async def closed_route(_: Lender) -> dict[str, str]:
+        return {}
+
+    with pytest.raises(RuntimeError, match="/v1/open"):
+        declared_roles([router])
+
+
+def test_role_matrix(client: TestClient, city: City, keys: Keys) -> None:
+    consent_id = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"][0][
+        "consent_id"
+    ]
+    samples = sample_requests(city, consent_id)
+    for (method, _path), roles in operations(client).items():
+        request = samples[(method, _path)]
+        anonymous = client.request(method, **request)
+        assert anonymous.status_code == 401, (method, _path, anonymous.text)
+        assert anonymous.headers["content-type"] == "application/problem+json"
+        for role in ROLES:
+            response = client.request(method, headers=keys.headers(role), **request)
+            if role in roles:
+                assert response.status_code in {200, 201, 202, 404}, (
+                    role,
+                    method,
+                    _path,
+                    response.text,
+                )
+            else:
+                assert response.status_code == 403, (role, method, _path, response.text)
+                assert response.json()["type"] == "/problems/forbidden"
+
+
+def test_bearer_header_is_accepted(client: TestClient, keys: Keys) -> None:
+    response = client.get("/v1/me", headers={"Authorization": f"Bearer {keys.admin}"})
+    assert response.status_code == 200 and response.json()["role"] == "admin"
+
+
+def test_unknown_malformed_and_revoked_keys_are_refused(client: TestClient, keys: Keys) -> None:
+    from linkrisk.api.auth import revoke_key
+    from tests.api.conftest import services_of
+
+    assert client.get("/v1/me", headers={"X-API-Key": "nope"}).status_code == 401
+    forged = keys.admin[:11] + "x" * 24
+    assert client.get("/v1/me", headers={"X-API-Key": forged}).status_code == 401
+    me = client.get("/v1/me", headers=keys.headers("regulator")).json()
+    services = services_of(client)
+    revoke_key(services.store, me["key_id"])
+    services.keys._cache.clear()  # the cache would otherwise keep the key for up to a second
+    response = client.get("/v1/me", headers=keys.headers("regulator"))
+    assert response.status_code == 401 and "revoked" in response.json()["detail"]
+
+
+def test_health_and_readiness(client: TestClient, city: City) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["snapshot"] == city.snapshot.version and ready["subjects"] == 6
+
+
+def test_not_ready_without_a_snapshot(settings: Any) -> None:
+    from linkrisk.api.app import create_app
+
+    with TestClient(create_app(settings)) as client:  # no city written in this data dir
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "/problems/not-ready"
+
+
+def test_id_numbers_in_paths_are_masked_in_problems(client: TestClient, keys: Keys) -> None:
+    number = make_id_number(77)
+    response = client.get(f"/v1/nowhere/{number}", headers=keys.headers("admin"))
+    assert response.status_code == 404
+    assert number not in response.text and number[:4] in response.json()["instance"]

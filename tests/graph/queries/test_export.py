@@ -1,0 +1,58 @@
+"""Exports: networkx graph attributes, GraphML that parses back, JSON nodes and edges."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from linkrisk.graph.queries.export import subgraph_of, to_graphml, to_json, to_networkx
+from tests.factories import org, person
+from tests.graph.queries.conftest import Build, holds, officer
+
+
+def _q(build: Build):  # type: ignore[no-untyped-def]
+    return build(
+        subjects=[person("P"), org("A", phone="1"), org("B", phone="1")],
+        holdings=[holds("P", "A", 0.6)],
+        officers=[officer("P", "A", "legal_representative")],
+    )
+
+
+def test_networkx_keeps_parallel_edges_and_attributes(build: Build) -> None:
+    graph = to_networkx(_q(build).neighbourhood("A"), names={"A": "甲公司"})
+    assert isinstance(graph, nx.MultiDiGraph)
+    assert graph.nodes["A"] == {"sid": "A", "kind": "enterprise", "hop": 0, "name": "甲公司"}
+    assert graph.edges["P", "A", "HOLDS"] == {"rel": "HOLDS", "share": 0.6}
+    assert graph.edges["P", "A", "OFFICER:legal_representative"]["role"] == "legal_representative"
+    assert graph.number_of_edges() == 3
+
+
+def test_graphml_round_trip(build: Build) -> None:
+    text = to_graphml(_q(build).neighbourhood("A"))
+    back = nx.parse_graphml(text, force_multigraph=True)
+    assert set(back.nodes) == {"A", "B", "P"} and back.number_of_edges() == 3
+
+
+def test_json_and_path_results(build: Build) -> None:
+    q = _q(build)
+    data = to_json(q.paths("P", "B"))
+    assert [n["sid"] for n in data["nodes"]] == ["A", "B", "P"]
+    assert {(e["src"], e["dst"], e["rel"]) for e in data["edges"]} == {
+        ("P", "A", "HOLDS"),
+        ("A", "B", "SAME_CONTACT"),
+    }
+    owners = subgraph_of(q.owners("A"))
+    assert owners.centre == "A" and [n.sid for n in owners.nodes] == ["A", "P"]
+
+
+def test_group_connections_and_controllers_export(build: Build) -> None:
+    q = _q(build)
+    group = to_json(q.group("A"))
+    assert {n["sid"] for n in group["nodes"]} == {"A", "P"}
+    assert [(e["src"], e["dst"], e["rel"]) for e in group["edges"]] == [
+        ("P", "A", "HOLDS"),
+        ("P", "A", "OFFICER"),
+    ]
+    connected = to_networkx(q.connections(["A", "B"]))
+    assert connected.has_edge("A", "B", "SAME_CONTACT:phone")
+    controllers = subgraph_of(q.controllers("A"))
+    assert [n.sid for n in controllers.nodes] == ["A", "P"]
