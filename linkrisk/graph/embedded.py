@@ -29,14 +29,22 @@ from linkrisk.loaders.records import SUBJECTS, TABLES, Table
 def _upsert_sql(table: Table) -> str:
     """INSERT … ON CONFLICT on the canonical key (for subjects, NULL never overwrites)."""
     names = table.column_names
+    keep_known = table is SUBJECTS
     updates = [
-        f"{n} = coalesce(excluded.{n}, {table.name}.{n})"
-        if table is SUBJECTS
-        else f"{n} = excluded.{n}"
+        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if keep_known else f"{n} = excluded.{n}"
         for n in names
         if n not in table.key
     ]
     action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
+    if keep_known and updates:
+        # Only when an incoming value is known and new: a reload, or a stub for a subject
+        # already known, then costs a lookup instead of rewriting the row and its indexes.
+        changed = " OR ".join(
+            f"(excluded.{n} IS NOT NULL AND excluded.{n} IS NOT {table.name}.{n})"
+            for n in names
+            if n not in table.key
+        )
+        action += f" WHERE {changed}"
     return (
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
@@ -61,7 +69,10 @@ def _for_sqlite(table: Table, data: pa.Table) -> pa.Table:
         if name in table.key:
             column = pc.fill_null(column, "")
         arrays.append(column)
-    return pa.Table.from_arrays(arrays, names=table.column_names)
+    staged = pa.Table.from_arrays(arrays, names=table.column_names)
+    # In key order the B-tree is written page after page instead of at random (USCCs and person
+    # hashes arrive in no order); Arrow's sort is stable, so a later duplicate still wins.
+    return staged.sort_by([(k, "ascending") for k in table.key])
 
 
 class EmbeddedStore:

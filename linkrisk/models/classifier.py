@@ -120,7 +120,10 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated class probabilities, columns ordered as ``classes_``."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        # row-major: each tree walks one row at a time
+        X = validate_data(
+            self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64, order="C"
+        )
         return np.asarray(self.calibrated_.predict_proba(self._fill_empty(X)))
 
     def _fill_empty(self, X: np.ndarray) -> np.ndarray:

@@ -94,12 +94,32 @@ def _segment_max(values: np.ndarray, indptr: np.ndarray, fill: float) -> np.ndar
     return out
 
 
-def _both_ways(relation: Relation, n: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Forward and reverse binary adjacency (``B`` and ``Bᵀ`` without a transpose)."""
-    forward = relation.matrix(dtype=np.float64)
-    ones = np.ones(relation.n_edges, np.float64)
-    reverse = sp.csr_matrix((ones, relation.rev_indices, relation.rev_indptr), shape=(n, n))
-    return forward, reverse
+@dataclass(frozen=True, slots=True)
+class _Undirected:
+    """A relation read both ways as matrix–vector products (``A v = B v + Bᵀ v``) without ever
+    forming ``B + Bᵀ``: adding million-edge sparse matrices costs more than the products."""
+
+    forward: sp.csr_matrix
+    reverse: sp.csr_matrix | None  # None: the relation is stored in both directions already
+
+    @classmethod
+    def of(cls, relation: Relation, n: int, symmetric: bool = False) -> _Undirected:
+        forward = relation.matrix(dtype=np.float64)
+        if symmetric:
+            return cls(forward, None)
+        ones = np.ones(relation.n_edges, np.float64)
+        reverse = sp.csr_matrix((ones, relation.rev_indices, relation.rev_indptr), shape=(n, n))
+        return cls(forward, reverse)
+
+    def __matmul__(self, v: np.ndarray) -> np.ndarray:
+        out = np.asarray(self.forward @ v)
+        return out if self.reverse is None else out + self.reverse @ v
+
+    def degree(self) -> np.ndarray:
+        out: np.ndarray = np.diff(self.forward.indptr).astype(np.float64)
+        if self.reverse is not None:
+            out += np.diff(self.reverse.indptr)
+        return out
 
 
 def _event_features(
@@ -146,29 +166,34 @@ def _attribute_features(snapshot: Snapshot, day: int) -> dict[str, np.ndarray]:
 def _neighbourhood_features(snapshot: Snapshot, sanctioned: np.ndarray) -> dict[str, np.ndarray]:
     n, z = snapshot.n, sanctioned.astype(np.float64)
     rel = snapshot.relations
-    holds_f, holds_r = _both_ways(rel[RelType.HOLDS], n)
-    off_f, off_r = _both_ways(rel[RelType.OFFICER], n)
-    br_f, br_r = _both_ways(rel[RelType.BRANCH], n)
-    contact = rel[RelType.SAME_CONTACT].matrix(dtype=np.float64)  # stored in both directions
+    holds = _Undirected.of(rel[RelType.HOLDS], n)
+    officer = _Undirected.of(rel[RelType.OFFICER], n)
+    branch = _Undirected.of(rel[RelType.BRANCH], n)
+    contact = _Undirected.of(rel[RelType.SAME_CONTACT], n, symmetric=True)
+    assert holds.reverse is not None
     out = {
-        "sanctioned_owners": holds_r @ z,
-        "sanctioned_held": holds_f @ z,
-        "sanctioned_officers": off_f @ z + off_r @ z,
-        "sanctioned_branch": br_f @ z + br_r @ z,
+        "sanctioned_owners": holds.reverse @ z,
+        "sanctioned_held": holds.forward @ z,
+        "sanctioned_officers": officer @ z,
+        "sanctioned_branch": branch @ z,
         "sanctioned_contacts": contact @ z,
     }
-    one = np.ones(n)
-    undirected = {
-        "holds": (holds_f + holds_r, out["sanctioned_owners"] + out["sanctioned_held"]),
-        "officer": (off_f + off_r, out["sanctioned_officers"]),
-        "contact": (contact, out["sanctioned_contacts"]),
+    hop1 = {
+        "holds": out["sanctioned_owners"] + out["sanctioned_held"],
+        "officer": out["sanctioned_officers"],
+        "contact": out["sanctioned_contacts"],
     }
-    for name, (adj, hop1) in undirected.items():
+    for name, adj in (("holds", holds), ("officer", officer), ("contact", contact)):
         # walks v → u → w with w sanctioned, less the walks straight back to v itself
-        out[f"sanctioned_2hop_{name}"] = adj @ hop1 - (adj @ one) * z
-    every = holds_f + holds_r + off_f + off_r + br_f + br_r + contact
-    hop1_all = every @ z
-    out["sanctioned_2hop_any"] = every @ hop1_all - (every @ one) * z
+        out[f"sanctioned_2hop_{name}"] = adj @ hop1[name] - adj.degree() * z
+    every = (holds, officer, branch, contact)
+    hop1_all, degree, two = np.zeros(n), np.zeros(n), np.zeros(n)
+    for adj in every:
+        hop1_all += adj @ z
+        degree += adj.degree()
+    for adj in every:
+        two += adj @ hop1_all
+    out["sanctioned_2hop_any"] = two - degree * z
     return out
 
 
@@ -239,7 +264,8 @@ def feature_table(
     day = day_number(intrinsic.as_of)
     sanctioned = intrinsic.events > 0
     rows = np.arange(snapshot.n) if rows is None else np.asarray(rows)
-    values = np.empty((len(rows), len(FEATURE_NAMES)), np.float32)
+    # column-major: the table is filled a column at a time
+    values = np.empty((len(rows), len(FEATURE_NAMES)), np.float32, order="F")
     position = {name: j for j, name in enumerate(FEATURE_NAMES)}
 
     def fill(columns: dict[str, np.ndarray]) -> None:

@@ -71,8 +71,6 @@ def group_of(
         raise InputError("limit must be at least 1")
     members = index.of(node)
     listed = members[:limit]
-    inside = np.zeros(snapshot.n, bool)
-    inside[listed] = True
     edges = []
     for rel_type in (RelType.HOLDS, RelType.OFFICER):
         rel = snapshot.relations[rel_type]
@@ -83,7 +81,7 @@ def group_of(
             control = share >= threshold - SHARE_TOLERANCE
         else:
             control = np.asarray(rel.attrs["role"][pos]) == LEGAL_REPRESENTATIVE
-        keep = control & inside[to]
+        keep = control & np.isin(to, listed)  # listed: sorted, at most ``limit`` nodes
         code = np.full(int(keep.sum()), REL_ORDER.index(rel_type), np.int8)
         edges += edges_of(snapshot, frm[keep], to[keep], code, pos[keep])
     ids = listed.tolist()

@@ -14,6 +14,7 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import Walks, WalkView, canonical_order, edges_among, kinds_of
+from linkrisk.graph.queries.marks import marks
 from linkrisk.graph.results import Neighbourhood, Node
 
 
@@ -34,6 +35,23 @@ class Bfs:
     truncated: bool
 
 
+def best_parents(frontier: np.ndarray, fresh: Walks) -> Walks:
+    """One walk per newly reached node: from its best-ranked parent, over the canonical edge.
+
+    ``frontier`` is in rank order, so a parent's rank is its position there; the result is the
+    new layer in rank order, i.e. sorted by (parent rank, node).
+    """
+    order = np.argsort(frontier)
+    rank = order[np.searchsorted(frontier[order], fresh.frm)]
+    canon = np.empty(len(fresh), np.int64)
+    canon[canonical_order(fresh)] = np.arange(len(fresh))
+    best = np.lexsort((canon, rank, fresh.to))
+    first = np.ones(len(best), bool)
+    first[1:] = fresh.to[best[1:]] != fresh.to[best[:-1]]
+    chosen = fresh.take(best[first])
+    return chosen.take(np.lexsort((chosen.to, rank[best[first]])))
+
+
 def bfs(
     view: WalkView,
     root: int,
@@ -46,46 +64,34 @@ def bfs(
 
     With ``max_nodes``, the layer that overflows keeps its smallest sids and the search stops.
     """
-    n = view.n
-    seen = np.zeros(n, bool)
-    seen[root] = True
-    layers = [np.array([root], np.int64)]
-    trees: list[Walks] = []
-    walks_done: list[Walks] = []
-    hubs: list[int] = []
-    count, truncated = 1, False
-    for _ in range(max_hops):
-        frontier = layers[-1]
-        small = (view.degree(frontier) <= degree_cap) | (frontier == root)
-        expandable = frontier[small]
-        hubs.extend(frontier[~small].tolist())
-        walks = view.expand(expandable)
-        walks_done.append(walks)
-        fresh = walks.take(~seen[walks.to])
-        if not len(fresh):
-            break
-        # rank of each parent = its position in the (rank-ordered) frontier
-        order = np.argsort(frontier)
-        rank = order[np.searchsorted(frontier[order], fresh.frm)]
-        canon = np.empty(len(fresh), np.int64)
-        canon[canonical_order(fresh)] = np.arange(len(fresh))
-        best = np.lexsort((canon, rank, fresh.to))
-        first = np.ones(len(best), bool)
-        first[1:] = fresh.to[best[1:]] != fresh.to[best[:-1]]
-        chosen = fresh.take(best[first])
-        chosen_rank = rank[best[first]]
-        layer_order = np.lexsort((chosen.to, chosen_rank))
-        chosen = chosen.take(layer_order)
-        if max_nodes is not None and count + len(chosen) > max_nodes:
-            keep = np.sort(chosen.to)[: max(max_nodes - count, 0)]
-            chosen = chosen.take(np.isin(chosen.to, keep))
-            truncated = True
-        seen[chosen.to] = True
-        trees.append(chosen)
-        layers.append(chosen.to)
-        count += len(chosen)
-        if truncated or not len(chosen):
-            break
+    with marks(view.n) as seen:
+        seen[root] = True
+        layers = [np.array([root], np.int64)]
+        trees: list[Walks] = []
+        walks_done: list[Walks] = []
+        hubs: list[int] = []
+        count, truncated = 1, False
+        for _ in range(max_hops):
+            frontier = layers[-1]
+            small = (view.degree(frontier) <= degree_cap) | (frontier == root)
+            expandable = frontier[small]
+            hubs.extend(frontier[~small].tolist())
+            walks = view.expand(expandable)
+            walks_done.append(walks)
+            fresh = walks.take(~seen[walks.to])
+            if not len(fresh):
+                break
+            chosen = best_parents(frontier, fresh)
+            if max_nodes is not None and count + len(chosen) > max_nodes:
+                keep = np.sort(chosen.to)[: max(max_nodes - count, 0)]
+                chosen = chosen.take(np.isin(chosen.to, keep))
+                truncated = True
+            seen[chosen.to] = True
+            trees.append(chosen)
+            layers.append(chosen.to)
+            count += len(chosen)
+            if truncated or not len(chosen):
+                break
     tree = Walks.concat(trees)
     parent = {int(node): i for i, node in enumerate(tree.to.tolist())}
     return Bfs(root, layers, tree, parent, walks_done, sorted(hubs), truncated)
@@ -110,9 +116,6 @@ def neighbourhood(
         raise InputError("max_nodes must be at least 1")
     found = bfs(view, root, hops, degree_cap=degree_cap, max_nodes=max_nodes)
     snapshot = view.snapshot
-    inside = np.zeros(view.n, bool)
-    for layer in found.layers:
-        inside[layer] = True
     last = found.layers[-1]
     reached_last = len(found.layers) == hops + 1 or found.truncated
     extra = []
@@ -120,13 +123,16 @@ def neighbourhood(
         last = last[view.degree(last) <= degree_cap]
         extra.append(view.expand(last))
     walks = Walks.concat(found.walks + extra)
-    walks = walks.take(inside[walks.frm] & inside[walks.to])
+    with marks(view.n) as inside:
+        for layer in found.layers:
+            inside[layer] = True
+        walks = walks.take(inside[walks.frm] & inside[walks.to])
     nodes = []
     for hop, layer in enumerate(found.layers):
         ordered = np.sort(layer).tolist()
         for sid, kind in zip(snapshot.sid_list(ordered), kinds_of(snapshot, ordered), strict=True):
             nodes.append(Node(sid, kind, hop))
-    hubs = [h for h in found.hubs if inside[h]]
+    hubs = found.hubs  # frontier nodes: all inside
     return Neighbourhood(
         centre=snapshot.sid(root),
         nodes=tuple(nodes),

@@ -30,6 +30,7 @@ from scipy.sparse.linalg import MatrixRankWarning, spsolve
 
 from linkrisk.errors import ConvergenceError
 from linkrisk.graph.queries.csr import decimal_shares, gather, kind_of
+from linkrisk.graph.queries.marks import marks
 from linkrisk.graph.relations import RelType
 from linkrisk.graph.results import Hop, Ownership, OwnershipEntry, Path
 from linkrisk.graph.snapshot import Snapshot
@@ -66,30 +67,30 @@ def reach_holdings(
         indptr, indices, edge_ids = holds.rev_indptr, holds.rev_indices, holds.rev_edge
     else:
         indptr, indices, edge_ids = holds.indptr, holds.indices, None
-    seen = np.zeros(snapshot.n, bool)  # calloc'd: only touched pages cost anything
-    seen[root] = True
-    layers = [np.array([root], np.int64)]
-    walked_frm, walked_pos = [], []
-    frontier = layers[0]
-    for _ in range(max_depth):
-        frm, pos = gather(indptr, frontier)
-        walked_frm.append(frm)
-        walked_pos.append(pos)
-        to = np.asarray(indices[pos], np.int64)
-        new = np.unique(to[~seen[to]])
-        if not new.size:
+    with marks(snapshot.n) as seen:
+        seen[root] = True
+        layers = [np.array([root], np.int64)]
+        walked_frm, walked_pos = [], []
+        frontier = layers[0]
+        for _ in range(max_depth):
+            frm, pos = gather(indptr, frontier)
+            walked_frm.append(frm)
+            walked_pos.append(pos)
+            to = np.asarray(indices[pos], np.int64)
+            new = np.unique(to[~seen[to]])
+            if not new.size:
+                frontier = new
+                break
+            seen[new] = True
+            layers.append(new)
             frontier = new
-            break
-        seen[new] = True
-        layers.append(new)
-        frontier = new
-    if frontier.size:  # the last layer's edges may close cycles among reached nodes
-        frm, pos = gather(indptr, frontier)
-        walked_frm.append(frm)
-        walked_pos.append(pos)
-    frm, pos = np.concatenate(walked_frm), np.concatenate(walked_pos)
-    to = np.asarray(indices[pos], np.int64)
-    keep = seen[to]
+        if frontier.size:  # the last layer's edges may close cycles among reached nodes
+            frm, pos = gather(indptr, frontier)
+            walked_frm.append(frm)
+            walked_pos.append(pos)
+        frm, pos = np.concatenate(walked_frm), np.concatenate(walked_pos)
+        to = np.asarray(indices[pos], np.int64)
+        keep = seen[to]
     frm, to, pos = frm[keep], to[keep], pos[keep]
     edge = pos if edge_ids is None else np.asarray(edge_ids[pos], np.int64)
     share = decimal_shares(holds.attrs["share"][edge])

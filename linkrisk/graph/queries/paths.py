@@ -21,6 +21,7 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import Walks, WalkView, canonical_order, gather, hops_of
+from linkrisk.graph.queries.marks import Marks, marks
 from linkrisk.graph.queries.protocol import MAX_PATH_DEPTH
 from linkrisk.graph.results import Path, PathSet
 
@@ -31,7 +32,7 @@ UNREACHABLE = 1 << 30
 
 @dataclass(slots=True)
 class _Ball:
-    level: np.ndarray  # hop + 1 per snapshot node, 0 = not reached (calloc'd, touched pages only)
+    level: Marks  # hop + 1 per snapshot node, 0 = not reached
     frontier: np.ndarray
     radius: int = 0
     walks: list[Walks] = field(default_factory=list)
@@ -51,7 +52,7 @@ class LocalGraph:
     walks: Walks  # canonical walk per CSR slot
 
     @staticmethod
-    def build(view: WalkView, walks: Walks, blocked: np.ndarray) -> LocalGraph:
+    def build(view: WalkView, walks: Walks, blocked: Marks) -> LocalGraph:
         """Both orientations of every walk, minus those touching a blocked (supernode) node."""
         both = Walks.concat([walks, walks.reversed()])
         both = both.take(~(blocked[both.frm] | blocked[both.to]))
@@ -129,6 +130,81 @@ def _enumerate(
     return found, False
 
 
+class _Search:
+    """State of one bidirectional search: two balls, blocked supernodes, paths found so far."""
+
+    def __init__(
+        self, view: WalkView, a: int, b: int, k: int, degree_cap: int, levels: tuple[Marks, ...]
+    ) -> None:
+        self.view, self.a, self.b, self.k, self.degree_cap = view, a, b, k, degree_cap
+        level_a, level_b, self.blocked = levels
+        self.balls = (_Ball(level_a, np.array([a])), _Ball(level_b, np.array([b])))
+        level_a[a] = 1
+        level_b[b] = 1
+        self.hubs: list[int] = []
+        self.met = False
+        self.found: list[Path] = []
+        self.truncated = False
+        self._graph: tuple[tuple[int, int], LocalGraph] | None = None
+
+    @property
+    def radius(self) -> int:
+        return self.balls[0].radius + self.balls[1].radius
+
+    def done(self, shortest_only: bool) -> bool:
+        return len(self.found) >= self.k or (shortest_only and bool(self.found))
+
+    def grow(self) -> None:
+        """Expand the ball with the smaller frontier by one layer; block supernodes it meets."""
+        side = 0 if self.balls[0].frontier.size <= self.balls[1].frontier.size else 1
+        ball, other = self.balls[side], self.balls[1 - side]
+        walks = self.view.expand(ball.frontier[~self.blocked[ball.frontier]])
+        ball.walks.append(walks)
+        new = np.unique(walks.to[ball.level[walks.to] == 0])
+        ball.level[new] = ball.radius + 2
+        ball.radius += 1
+        ball.frontier = new
+        if not new.size:
+            return
+        hub = self.view.degree(new) > self.degree_cap
+        hub &= (new != self.a) & (new != self.b) & ~self.blocked[new]
+        self.blocked[new[hub]] = True
+        self.hubs.extend(new[hub].tolist())
+        if not self.met:
+            self.met = bool(((other.level[new] > 0) & ~self.blocked[new]).any())
+
+    def enumerate(self, length: int) -> None:
+        """Add the paths of exactly ``length`` hops (the gathered graph must hold them all)."""
+        key = (len(self.balls[0].walks), len(self.balls[1].walks))
+        if self._graph is None or self._graph[0] != key:  # rebuilt only when the balls grew
+            walks = Walks.concat(self.balls[0].walks + self.balls[1].walks)
+            self._graph = key, LocalGraph.build(self.view, walks, self.blocked)
+        graph = self._graph[1]
+        la, lb = graph.local(self.a), graph.local(self.b)
+        if la is None or lb is None:
+            return
+        paths, cut = _enumerate(graph, la, lb, length, self.k - len(self.found))
+        self.truncated = self.truncated or cut
+        for slots in paths:
+            walks = graph.walks.take(np.asarray(slots))
+            self.found.append(Path(tuple(hops_of(self.view.snapshot, walks))))
+
+    def run(self, max_depth: int, shortest_only: bool) -> None:
+        while True:
+            if self.met:
+                self.enumerate(self.radius)
+            if self.done(shortest_only) or self.radius >= max_depth:
+                return
+            if self.balls[0].exhausted or self.balls[1].exhausted:
+                # one ball is a whole component: the gathered graph holds every path there is
+                for length in range(self.radius + 1, max_depth + 1):
+                    if not self.met or self.done(shortest_only):
+                        return
+                    self.enumerate(length)
+                return
+            self.grow()
+
+
 def connect(
     view: WalkView,
     a: int,
@@ -150,63 +226,14 @@ def connect(
     if k < 1:
         raise InputError("k must be at least 1")
     n = view.n
-    balls = [_Ball(np.zeros(n, np.int8), np.array([a])), _Ball(np.zeros(n, np.int8), np.array([b]))]
-    balls[0].level[a] = 1
-    balls[1].level[b] = 1
-    blocked = np.zeros(n, bool)
-    hubs: list[int] = []
-    met = False
-    found: list[Path] = []
-    truncated = False
+    with marks(n, np.int8) as level_a, marks(n, np.int8) as level_b, marks(n) as blocked:
+        search = _Search(view, a, b, k, degree_cap, (level_a, level_b, blocked))
+        search.run(max_depth, shortest_only)
     snapshot = view.snapshot
-
-    built: dict[tuple[int, int], LocalGraph] = {}  # the gathered graph, rebuilt when it grows
-
-    def enumerate_length(length: int) -> None:
-        nonlocal truncated
-        key = (len(balls[0].walks), len(balls[1].walks))
-        if key not in built:
-            built.clear()
-            walks = Walks.concat(balls[0].walks + balls[1].walks)
-            built[key] = LocalGraph.build(view, walks, blocked)
-        graph = built[key]
-        la, lb = graph.local(a), graph.local(b)
-        if la is None or lb is None:
-            return
-        paths, cut = _enumerate(graph, la, lb, length, k - len(found))
-        truncated = truncated or cut
-        for slots in paths:
-            found.append(Path(tuple(hops_of(snapshot, graph.walks.take(np.asarray(slots))))))
-
-    while True:
-        total = balls[0].radius + balls[1].radius
-        if met and total >= 1:
-            enumerate_length(total)
-        if len(found) >= k or total >= max_depth or (shortest_only and found):
-            break
-        if balls[0].exhausted or balls[1].exhausted:
-            # one ball is a whole component: the gathered graph holds every path there is
-            for length in range(total + 1, max_depth + 1):
-                if not met or len(found) >= k or (shortest_only and found):
-                    break
-                enumerate_length(length)
-            break
-        side = 0 if balls[0].frontier.size <= balls[1].frontier.size else 1
-        ball, other = balls[side], balls[1 - side]
-        walks = view.expand(ball.frontier[~blocked[ball.frontier]])
-        ball.walks.append(walks)
-        new = np.unique(walks.to[ball.level[walks.to] == 0])
-        ball.level[new] = ball.radius + 2
-        ball.radius += 1
-        ball.frontier = new
-        if new.size:
-            # supernodes are blocked as soon as they are met: never expanded nor passed through
-            hub = (view.degree(new) > degree_cap) & (new != a) & (new != b) & ~blocked[new]
-            blocked[new[hub]] = True
-            hubs.extend(new[hub].tolist())
-            if not met:
-                meeting = new[(other.level[new] > 0) & ~blocked[new]]
-                met = bool(meeting.size)
-
-    skipped = snapshot.sid_list(sorted(hubs))
-    return PathSet(snapshot.sid(a), snapshot.sid(b), tuple(found), tuple(skipped), truncated)
+    return PathSet(
+        snapshot.sid(a),
+        snapshot.sid(b),
+        tuple(search.found),
+        tuple(snapshot.sid_list(sorted(search.hubs))),
+        search.truncated,
+    )

@@ -106,3 +106,11 @@ def test_event_flags_round_trip(store: GraphStore) -> None:
     event = {"event_id": "e2", "sid": "91A", "type": "penalty", "decision_date": dt.date(2024, 1, 2)}
     store.write_batch({"events": table("events", [{**event, "objection": True}])})
     assert store.events_of(["91A"]).column("objection").to_pylist() == [True]
+
+
+def test_a_new_known_value_replaces_the_old(store: GraphStore) -> None:
+    store.write_batch({"subjects": table("subjects", [org("91A", name="甲公司", status="active")])})
+    store.write_batch({"subjects": table("subjects", [org("91A", status="revoked")])})
+    subject = store.get_subject("91A")
+    assert subject is not None
+    assert (subject["name"], subject["status"]) == ("甲公司", "revoked")
