@@ -14,6 +14,7 @@ paths (depth ≤ 6) p99 ≤ 20 ms.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -148,6 +149,13 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     work = Path(tempfile.mkdtemp(prefix="linkrisk-bench-graph-"))
+    try:
+        run(args, rng, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # a 2M-subject snapshot is hundreds of MB
+
+
+def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
 
     if args.synthetic:
         with timed() as t:
