@@ -139,7 +139,12 @@ def main() -> None:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=args.threads)
-    work = Path(tempfile.mkdtemp(prefix="linkrisk-bench-risk-"))
+    with tempfile.TemporaryDirectory(prefix="linkrisk-bench-risk-") as tmp:
+        write_result("risk", measure(args, Path(tmp)))
+
+
+def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Every timing of one run; ``work`` holds the scratch store, model and score files."""
     if args.synthetic:
         from bench.graph import synthetic_store
 
@@ -220,7 +225,7 @@ def main() -> None:
         },
         "note": "shared 2-core machine: other engineers' jobs ran at the same time",
     }
-    write_result("risk", result)
+    return result
 
 
 if __name__ == "__main__":

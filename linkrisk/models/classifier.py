@@ -36,7 +36,9 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Parameters
     ----------
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization
-        Passed to ``HistGradientBoostingClassifier``.
+        Passed to ``HistGradientBoostingClassifier``. The defaults (60 trees of 15 leaves) did
+        better on the demo cities' held-out windows than 100 trees of 31 leaves, and score two
+        million firms in about half the time.
     calibration : {"sigmoid", "isotonic"}
         Calibration method of ``CalibratedClassifierCV``. Sigmoid by default: isotonic
         regression is a step function, and on a city where most firms have no record its
@@ -61,9 +63,9 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def __init__(
         self,
         *,
-        max_iter: int = 100,
+        max_iter: int = 60,
         learning_rate: float = 0.1,
-        max_leaf_nodes: int = 31,
+        max_leaf_nodes: int = 15,
         min_samples_leaf: int = 20,
         l2_regularization: float = 1.0,
         calibration: str = "sigmoid",
