@@ -146,6 +146,9 @@ def main() -> None:
     parser.add_argument("--synthetic", action="store_true", help="random graph instead of the city")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--phases", action="store_true", help="print the snapshot build's phases (main thread)"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     work = Path(tempfile.mkdtemp(prefix="linkrisk-bench-graph-"))
@@ -164,8 +167,16 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
     else:
         settings: Settings = ensure_city(args.subjects)
         store = EmbeddedStore(settings.db_path)
+    marks: list[tuple[str, float]] = []
     with timed() as build:
-        path = build_snapshot(store, work / "snapshots", as_of=AS_OF)
+        path = build_snapshot(
+            store,
+            work / "snapshots",
+            as_of=AS_OF,
+            progress=lambda step: marks.append((step, time.perf_counter())),
+        )
+    marks.append(("end", marks[0][1] + build.seconds if marks else 0.0))
+    phases = {step: round(marks[i + 1][1] - at, 3) for i, (step, at) in enumerate(marks[:-1])}
     store.close()
     snapshot = load_snapshot(path)
     queries = SnapshotQueries(snapshot)
@@ -224,6 +235,7 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
         "edges": {r.value: snapshot.relations[r].n_edges for r in RelType},
         "queries_per_kind": len(sids),
         "snapshot_build_s": round(build.seconds, 3),
+        "snapshot_phases_s": phases,
         "reference_scipy_csr_build_s": round(csr_ref.seconds, 3),
         "reference_scipy_full_bfs_ms": reference,
         "walk_view_first_call_s": round(view_build.seconds, 3),
@@ -242,6 +254,8 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
         f"snapshot build {build.seconds:.2f} s (target ≤ 10 s) | "
         f"reference: scipy CSR from the same edges {csr_ref.seconds:.2f} s"
     )
+    if args.phases:  # main-thread steps: reads, sids, index; later steps wait for workers
+        print("  phases: " + " | ".join(f"{step} {s:.2f} s" for step, s in phases.items()))
     for name in runs:
         wall, cpu = result["queries_wall"][name], result["queries_cpu"][name]
         print(
