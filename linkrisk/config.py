@@ -24,7 +24,12 @@ class Settings(BaseSettings):
     id_hash_key: SecretStr = Field(
         SecretStr(DEMO_ID_HASH_KEY), description="secret for HMAC-SHA256 of resident ID numbers"
     )
-    batch_size: int = Field(20_000, ge=1, description="rows per atomic write batch")
+    batch_size: int = Field(20_000, ge=1, description="rows read, checked and written per batch")
+    columnar_mirror: bool = Field(
+        True,
+        description="keep an Arrow copy of the canonical tables beside the embedded store, so"
+        " whole-table reads (snapshot builds) skip SQLite; costs about the store's size on disk",
+    )
     column_map: Path | None = Field(
         None, description="TOML file with extra header aliases per source kind (see README)"
     )

@@ -19,7 +19,6 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from linkrisk.web.routes import router as web_router
 from linkrisk import __version__
 from linkrisk.api import problems
 from linkrisk.api.deps import SECURITY_SCHEMES, RoleCheck
@@ -29,6 +28,7 @@ from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
 from linkrisk.api.state import ScoresLoader
 from linkrisk.config import Settings, get_settings
+from linkrisk.web.routes import router as web_router
 
 DESCRIPTION = """
 Risk scores, linked-entity queries, batch credit checks and 双随机 sampling for credit-based

@@ -82,7 +82,7 @@ def demo(
     with _step(f"1. generate a city of {subjects:,} subjects", summary) as info:
         info.update(_generate(files, subjects, seed))
 
-    store = EmbeddedStore(settings.db_path)
+    store = EmbeddedStore(settings.db_path, mirror=settings.columnar_mirror)
     store.migrate()
     with _step("2. load, validate and store", summary) as info:
         reports = load_directory(files, store, settings=settings)

@@ -14,47 +14,26 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.errors import InputError, StoreUnavailable
 from linkrisk.graph.arrow_reader import stream_table
-from linkrisk.graph.schema_sql import MIGRATIONS
+from linkrisk.graph.mirror import GENERATION_SQL, Mirror, bump_generations
+from linkrisk.graph.schema_sql import MIGRATIONS, upsert_sql
 from linkrisk.graph.store import LoadRecord
-from linkrisk.loaders.records import SUBJECTS, TABLES, Table
+from linkrisk.loaders.records import TABLES, Table
+
+if TYPE_CHECKING:
+    from linkrisk.graph.bulk import BulkSession
 
 
-def _upsert_sql(table: Table) -> str:
-    """INSERT … ON CONFLICT on the canonical key (for subjects, NULL never overwrites)."""
-    names = table.column_names
-    keep_known = table is SUBJECTS
-    updates = [
-        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if keep_known else f"{n} = excluded.{n}"
-        for n in names
-        if n not in table.key
-    ]
-    action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
-    if keep_known and updates:
-        # Only when an incoming value is known and new: a reload, or a stub for a subject
-        # already known, then costs a lookup instead of rewriting the row and its indexes.
-        changed = " OR ".join(
-            f"(excluded.{n} IS NOT NULL AND excluded.{n} IS NOT {table.name}.{n})"
-            for n in names
-            if n not in table.key
-        )
-        action += f" WHERE {changed}"
-    return (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-        f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
-    )
+_UPSERTS = {name: upsert_sql(t) for name, t in TABLES.items()}
 
 
-_UPSERTS = {name: _upsert_sql(t) for name, t in TABLES.items()}
-
-
-def _for_sqlite(table: Table, data: pa.Table) -> pa.Table:
+def _for_sqlite(table: Table, data: pa.Table, sort: bool = True) -> pa.Table:
     """The batch as SQLite will store it: dates as ISO text, booleans as 0/1, key NULLs as ''."""
     missing = set(table.column_names) - set(data.column_names)
     if missing:
@@ -70,6 +49,8 @@ def _for_sqlite(table: Table, data: pa.Table) -> pa.Table:
             column = pc.fill_null(column, "")
         arrays.append(column)
     staged = pa.Table.from_arrays(arrays, names=table.column_names)
+    if not sort:  # the bulk writer sorts the whole load itself
+        return staged
     # In key order the B-tree is written page after page instead of at random (USCCs and person
     # hashes arrive in no order); Arrow's sort is stable, so a later duplicate still wins.
     return staged.sort_by([(k, "ascending") for k in table.key])
@@ -80,7 +61,9 @@ class EmbeddedStore:
 
     backend = "embedded"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, mirror: bool = True) -> None:
+        """``mirror=False`` reads whole tables from SQLite and writes no mirror segments (the
+        generations still move, so a mirror left from before is never trusted again)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -90,6 +73,8 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self.mirror = Mirror(self.path)
+        self.mirrored = mirror
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
@@ -123,10 +108,24 @@ class EmbeddedStore:
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
         staged = {n: _for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
-        with self.transaction() as conn:
-            for name, data in staged.items():
-                columns = [data.column(i).to_pylist() for i in range(data.num_columns)]
-                conn.executemany(_UPSERTS[name], zip(*columns, strict=True))
+        segments = {n: self.mirror.pending(n) if self.mirrored else None for n in staged}
+        try:
+            for name, segment in segments.items():
+                if segment is not None:
+                    segment.write(tables[name])
+            with self.transaction() as conn:
+                for name, data in staged.items():
+                    columns = [data.column(i).to_pylist() for i in range(data.num_columns)]
+                    conn.executemany(_UPSERTS[name], zip(*columns, strict=True))
+                generations = bump_generations(conn, list(staged))
+        except BaseException:
+            for segment in segments.values():
+                if segment is not None:
+                    segment.discard()
+            raise
+        for name, segment in segments.items():
+            if segment is not None and name in generations:
+                segment.publish(generations[name])
 
     def transaction(self) -> _Transaction:
         """``with store.transaction() as conn:`` runs one immediate transaction."""
@@ -147,7 +146,38 @@ class EmbeddedStore:
             raise InputError(f"unknown canonical table {name!r}")
         table = TABLES[name]
         schema = pa.schema([table.schema.field(c) for c in (columns or table.column_names)])
-        yield from stream_table(self.path, name, schema)
+        whole = self._read_mirrored(name)
+        if whole is None:
+            yield from stream_table(self.path, name, schema)
+        else:
+            yield from whole.select(schema.names).to_batches(batch_rows)
+
+    def _read_mirrored(self, name: str) -> pa.Table | None:
+        """The whole table from the columnar mirror, or read from SQLite and made the mirror's
+        new base; None when the table has no generation (then callers stream from SQLite)."""
+        generation = self._generation(name) if self.mirrored else None
+        if generation is None:
+            return None
+        found = self.mirror.read(name, generation)
+        if found is not None:
+            whole, compacted = found
+            if compacted:
+                self.mirror.rebase(name, generation, whole)
+            return whole
+        whole = pa.Table.from_batches(
+            list(stream_table(self.path, name, TABLES[name].schema)), schema=TABLES[name].schema
+        )
+        if self._generation(name) == generation:  # nobody wrote while we read
+            self.mirror.rebase(name, generation, whole)
+        return whole
+
+    def _generation(self, name: str) -> int | None:
+        try:
+            with self._lock:
+                row = self._conn.execute(GENERATION_SQL, (name,)).fetchone()
+        except sqlite3.OperationalError:  # a store from before migration 5, opened read-only
+            return None
+        return None if row is None else int(row[0])
 
     def read_all(self, name: str, columns: Sequence[str] | None = None) -> pa.Table:
         table = TABLES[name]
@@ -193,6 +223,16 @@ class EmbeddedStore:
             else:
                 arrays.append(pa.array(list(values), field.type))
         return pa.Table.from_arrays(arrays, schema=schema)
+
+    # -- bulk loads -------------------------------------------------------------------------
+    def bulk_session(self) -> BulkSession:
+        """Stage a whole load and merge it in one transaction, from a child process
+        (``linkrisk.graph.bulk``): several times faster than ``write_batch`` per batch. The
+        merge bumps the generations of the tables it writes, and the staged rows become the
+        mirror's segments for those generations once the merge has committed."""
+        from linkrisk.graph.bulk import mirrored_session  # bulk imports this module
+
+        return mirrored_session(self.path, self.mirror if self.mirrored else None)
 
     # -- load history -----------------------------------------------------------------------
     def start_load(self, record: LoadRecord) -> int:

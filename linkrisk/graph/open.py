@@ -14,7 +14,7 @@ def open_store(settings: Settings | None = None, backend: str | None = None) -> 
     backend = backend or settings.store
     store: GraphStore
     if backend == "embedded":
-        store = EmbeddedStore(settings.db_path)
+        store = EmbeddedStore(settings.db_path, mirror=settings.columnar_mirror)
     elif backend == "neo4j":
         from linkrisk.graph.neo4j_store import Neo4jStore
 
@@ -28,6 +28,6 @@ def open_store(settings: Settings | None = None, backend: str | None = None) -> 
 def open_embedded(settings: Settings | None = None) -> EmbeddedStore:
     """The embedded store: the system of record for operational tables (plans, keys, audit)."""
     settings = settings or get_settings()
-    store = EmbeddedStore(settings.db_path)
+    store = EmbeddedStore(settings.db_path, mirror=settings.columnar_mirror)
     store.migrate()
     return store

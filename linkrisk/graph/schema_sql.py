@@ -35,15 +35,55 @@ def table_ddl(table: Table) -> str:
     )
 
 
+#: Secondary indexes of the canonical tables: (table, index, columns). Migration 1 creates them;
+#: the bulk writer drops and recreates a table's indexes around a large merge (building an index
+#: once after the merge is ~4× faster than keeping it up to date row by row).
+CANONICAL_INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("holdings", "holdings_dst", "dst"),
+    ("officers", "officers_org", "org"),
+    ("branches", "branches_branch", "branch"),
+    ("events", "events_sid", "sid"),
+    ("inspections", "inspections_sid", "sid"),
+    ("subjects", "subjects_name", "name"),
+)
+
+
+def index_ddl(table: str, index: str, columns: str) -> str:
+    return f"CREATE INDEX IF NOT EXISTS {index} ON {table}({columns})"
+
+
+def upsert_sql(table: Table) -> str:
+    """INSERT … ON CONFLICT on the canonical key (for subjects, NULL never overwrites), one row
+    of parameters in column order: ``EmbeddedStore.write_batch`` runs it with ``executemany``,
+    the bulk writer binds whole Arrow tables to it. Rows are applied in order, so of two rows
+    with one key the later wins (for subjects: its known values do)."""
+    names = table.column_names
+    keep_known = table.name == "subjects"
+    updates = [
+        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if keep_known else f"{n} = excluded.{n}"
+        for n in names
+        if n not in table.key
+    ]
+    action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
+    if keep_known and updates:
+        # Only when an incoming value is known and new: a reload, or a stub for a subject
+        # already known, then costs a lookup instead of rewriting the row and its indexes.
+        changed = " OR ".join(
+            f"(excluded.{n} IS NOT NULL AND excluded.{n} IS NOT {table.name}.{n})"
+            for n in names
+            if n not in table.key
+        )
+        action += f" WHERE {changed}"
+    return (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
+    )
+
+
 def _canonical_tables() -> str:
     statements = [table_ddl(t) for t in TABLES.values()]
+    statements += [index_ddl(*index) for index in CANONICAL_INDEXES]
     statements += [
-        "CREATE INDEX IF NOT EXISTS holdings_dst ON holdings(dst)",
-        "CREATE INDEX IF NOT EXISTS officers_org ON officers(org)",
-        "CREATE INDEX IF NOT EXISTS branches_branch ON branches(branch)",
-        "CREATE INDEX IF NOT EXISTS events_sid ON events(sid)",
-        "CREATE INDEX IF NOT EXISTS inspections_sid ON inspections(sid)",
-        "CREATE INDEX IF NOT EXISTS subjects_name ON subjects(name)",
         """CREATE TABLE IF NOT EXISTS loads (
   load_id INTEGER PRIMARY KEY,
   file TEXT NOT NULL, sha256 TEXT NOT NULL, source_kind TEXT NOT NULL,
@@ -197,10 +237,27 @@ CREATE TABLE IF NOT EXISTS sampling_teams (
 ) WITHOUT ROWID
 """
 
+# The generation of each canonical table, bumped in the transaction of every write to it: the
+# columnar mirror (linkrisk/graph/mirror.py) is trusted only up to the generation SQLite records.
+# A table that already holds rows starts at 1, for which no mirror segment exists: its first
+# whole-table read comes from SQLite and becomes the mirror's base.
+GENERATIONS = ";\n".join(
+    [
+        "CREATE TABLE IF NOT EXISTS table_generations (\n"
+        "  name TEXT PRIMARY KEY,\n  generation INTEGER NOT NULL\n) WITHOUT ROWID",
+        *(
+            f"INSERT OR IGNORE INTO table_generations"
+            f" SELECT '{name}', EXISTS (SELECT 1 FROM {name})"
+            for name in TABLES
+        ),
+    ]
+)
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
     (2, SCORES),
     (3, SAMPLING_SCHEMA),
     (4, API_SCHEMA),
+    (5, GENERATIONS),
 ]

@@ -1,7 +1,9 @@
 """The ``GraphStore`` protocol: what the embedded store and the Neo4j store both provide.
 
 Writes arrive as columnar batches of the canonical tables (``linkrisk.loaders.records``); each
-``write_batch`` call is one atomic transaction and an idempotent upsert on the tables' keys.
+``write_batch`` call is one atomic transaction and an idempotent upsert on the tables' keys. (The
+embedded store also offers ``bulk_session``, not part of this protocol: the loader uses it to make
+a whole file one transaction.)
 Whole-graph reads stream Arrow record batches so that a snapshot can be built without a Python
 object per row. One contract test suite (``tests/graph/contract``) runs against every backend.
 """

@@ -103,7 +103,12 @@ def test_load_history_records_a_load(store: GraphStore) -> None:
 
 
 def test_event_flags_round_trip(store: GraphStore) -> None:
-    event = {"event_id": "e2", "sid": "91A", "type": "penalty", "decision_date": dt.date(2024, 1, 2)}
+    event = {
+        "event_id": "e2",
+        "sid": "91A",
+        "type": "penalty",
+        "decision_date": dt.date(2024, 1, 2),
+    }
     store.write_batch({"events": table("events", [{**event, "objection": True}])})
     assert store.events_of(["91A"]).column("objection").to_pylist() == [True]
 

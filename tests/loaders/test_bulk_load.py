@@ -1,0 +1,138 @@
+"""Loads into the embedded store go through its bulk session: one transaction per file."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linkrisk.config import Settings
+from linkrisk.errors import SourceFileError
+from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.loaders import encoding, readers
+from linkrisk.loaders.pipeline import LoadReport, load_directory, load_file
+from linkrisk.loaders.records import TABLES
+from tests.loaders.conftest import write_csv
+from tests.loaders.synth import make_resident_id, make_uscc
+from tests.loaders.test_pipeline import HOLDINGS_HEADER
+
+
+class BatchByBatch:
+    """The embedded store without its bulk path: the loader falls back to ``write_batch``."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "bulk_session":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def _dump(store: EmbeddedStore) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(store.path) as conn:
+        return {
+            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for name in TABLES
+        }
+
+
+def _store(path: Path) -> EmbeddedStore:
+    store = EmbeddedStore(path)
+    store.migrate()
+    return store
+
+
+def _summary(report: LoadReport) -> tuple[Any, ...]:
+    return report.rows_read, report.rows_ok, report.rows_rejected, report.table_counts
+
+
+def test_a_bulk_load_equals_the_batch_by_batch_load(tmp_path: Path, rng: random.Random) -> None:
+    orgs = [make_uscc(rng) for _ in range(5)]
+    people = [make_resident_id(rng) for _ in range(7)]
+    # holdings recur in later batches with other shares, shareholders in every batch
+    rows = [
+        [orgs[i % 5], f"股东{i % 7}", "自然人", people[i % 7], f"{i}%", str(i)] for i in range(40)
+    ]
+    rows += [[orgs[0], "测试乙有限公司", "企业法人", orgs[1], "5%", "5"]]
+    path = write_csv(tmp_path / "gd.csv", HOLDINGS_HEADER, rows)
+    small = Settings(batch_size=6)
+    bulk, plain = _store(tmp_path / "bulk.db"), _store(tmp_path / "plain.db")
+    for _ in range(2):  # the second load is a reload: it changes nothing
+        report = load_file(path, bulk, settings=small)
+        assert _summary(report) == _summary(load_file(path, BatchByBatch(plain), settings=small))
+        assert _dump(bulk) == _dump(plain)
+    assert bulk.counts()["holdings"] == 36 and bulk.counts()["subjects"] == 12
+    assert [h.status for h in bulk.load_history()] == ["done", "done"]
+
+
+def test_a_failure_mid_file_leaves_nothing_of_that_file(
+    tmp_path: Path, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path / "s.db")
+    earlier = write_csv(
+        tmp_path / "first.csv", ["统一社会信用代码", "企业名称"], [[ids["org2"], "乙"]]
+    )
+    load_file(earlier, store, settings=Settings())
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1 << 16)  # the bad bytes land in a later block
+    monkeypatch.setattr(encoding, "SAMPLE_BYTES", 1 << 16)  # … and after the encoding's sample
+    path = tmp_path / "orgs.csv"
+    good = "".join(f"{ids['org1']},测试{i}\n" for i in range(6_000))
+    path.write_bytes(("统一社会信用代码,企业名称\n" + good).encode() + "坏,行\n".encode("gbk"))
+    with pytest.raises(SourceFileError, match="reading stopped"):
+        load_file(path, store, settings=Settings(batch_size=1000))
+    assert store.counts()["subjects"] == 1  # only the earlier file's firm
+    failed, done = store.load_history()
+    assert (failed.status, done.status) == ("failed", "done")
+
+
+def test_an_exception_mid_file_leaves_nothing(
+    tmp_path: Path, rng: random.Random, settings: Settings
+) -> None:
+    store = _store(tmp_path / "s.db")
+    rows = [[make_uscc(rng), f"测试{i}"] for i in range(10)]
+    path = write_csv(tmp_path / "orgs.csv", ["统一社会信用代码", "企业名称"], rows)
+
+    def interrupt(report: LoadReport) -> None:
+        if report.rows_read >= 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load_file(path, store, settings=Settings(batch_size=3), progress=interrupt)
+    assert store.counts()["subjects"] == 0
+    assert store.load_history()[0].status == "failed"
+
+
+def test_a_directory_load_merges_and_records_files_in_order(
+    tmp_path: Path, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file is merged while the next one is read: a failure in the middle costs only
+    its own file, and the history still lists the files in order."""
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1 << 16)
+    monkeypatch.setattr(encoding, "SAMPLE_BYTES", 1 << 16)
+    header = ["统一社会信用代码", "企业名称"]
+    write_csv(tmp_path / "a_orgs.csv", header, [[ids["org2"], "乙"]])
+    good = "".join(f"{ids['org1']},测试{i}\n" for i in range(6_000))
+    broken = ",".join(header) + "\n" + good
+    (tmp_path / "b_orgs.csv").write_bytes(broken.encode() + "坏,行\n".encode("gbk"))
+    write_csv(tmp_path / "c_orgs.csv", header, [[ids["org3"], "丙"]])
+    store = _store(tmp_path / "s.db")
+    reports = load_directory(tmp_path, store, settings=Settings(batch_size=1000))
+    assert [(Path(r.file).name, r.status) for r in reports] == [
+        ("a_orgs.csv", "done"),
+        ("b_orgs.csv", "failed"),
+        ("c_orgs.csv", "done"),
+    ]
+    assert {row[0] for row in store.execute("SELECT sid FROM subjects")} == {
+        ids["org2"],
+        ids["org3"],
+    }
+    history = store.load_history()[::-1]
+    assert [(Path(h.file).name, h.status) for h in history] == [
+        ("a_orgs.csv", "done"),
+        ("b_orgs.csv", "failed"),
+        ("c_orgs.csv", "done"),
+    ]
