@@ -167,6 +167,7 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
     else:
         settings: Settings = ensure_city(args.subjects)
         store = EmbeddedStore(settings.db_path)
+        store.migrate()  # a city cached by an older release gains the mirror's generations
     marks: list[tuple[str, float]] = []
     with timed() as build:
         path = build_snapshot(
