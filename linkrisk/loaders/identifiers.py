@@ -10,6 +10,7 @@ Privacy: a resident ID number is turned into a keyed hash (``person_sid``) and a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -210,6 +211,7 @@ def mask_id(id_number: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)  # ~3,500 prefixes exist; numdb costs ~0.2 ms a lookup
 def resident_id_prefix_known(prefix: str) -> bool:
     """Whether a 6-digit 行政区划 prefix is known at any date (cheap, cached per prefix)."""
     results = numdb.get("cn/loc").info(prefix)
