@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from linkrisk.graph.embedded import EmbeddedStore
 from linkrisk.loaders.records import TABLES
 
 
@@ -22,3 +25,19 @@ def org(sid: str, **attrs: Any) -> dict[str, Any]:
 
 def person(sid: str, **attrs: Any) -> dict[str, Any]:
     return {"sid": sid, "kind": "person", **attrs}
+
+
+def new_store(path: Path) -> EmbeddedStore:
+    """A migrated embedded store at ``path``."""
+    store = EmbeddedStore(path)
+    store.migrate()
+    return store
+
+
+def dump_tables(store: EmbeddedStore) -> dict[str, list[tuple[Any, ...]]]:
+    """Every canonical table's rows as SQLite holds them, in a stable order."""
+    with sqlite3.connect(store.path) as conn:
+        return {
+            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+            for name in TABLES
+        }

@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -20,8 +19,7 @@ import pytest
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
 from linkrisk.graph.bulk import BulkSession
 from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.loaders.records import TABLES
-from tests.factories import org, person, table
+from tests.factories import dump_tables, new_store, org, person, table
 
 SIDS = [f"91{i:02d}" for i in range(8)] + [f"P{i:02d}" for i in range(8)]
 
@@ -65,20 +63,6 @@ def _batch(rng: random.Random, rows: int) -> dict[str, pa.Table]:
     }
 
 
-def _dump(store: EmbeddedStore) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(store.path) as conn:
-        return {
-            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
-            for name in TABLES
-        }
-
-
-def _store(path: Path) -> EmbeddedStore:
-    store = EmbeddedStore(path)
-    store.migrate()
-    return store
-
-
 def _indexes(store: EmbeddedStore) -> set[str]:
     rows = store.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
     return {row[0] for row in rows}
@@ -88,7 +72,7 @@ def test_a_bulk_load_gives_the_rows_of_write_batch(tmp_path: Path) -> None:
     rng = random.Random(7)
     first = [_batch(rng, 40) for _ in range(3)]
     second = [_batch(rng, 40) for _ in range(3)]
-    one, bulk = _store(tmp_path / "one.db"), _store(tmp_path / "bulk.db")
+    one, bulk = new_store(tmp_path / "one.db"), new_store(tmp_path / "bulk.db")
     indexes = _indexes(bulk)
     for batches in (first, second, second):  # an empty store, then one holding rows, a reload
         for batch in batches:
@@ -98,12 +82,12 @@ def test_a_bulk_load_gives_the_rows_of_write_batch(tmp_path: Path) -> None:
                 session.stage(batch)
             result = session.commit()
         assert result.merged == {name: 120 for name in ("subjects", "holdings", "events")}
-        assert _dump(bulk) == _dump(one)
+        assert dump_tables(bulk) == dump_tables(one)
     assert _indexes(bulk) == indexes  # dropped for the first merge, built again
 
 
 def test_null_never_overwrites_and_the_last_duplicate_wins(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     store.write_batch({"subjects": table("subjects", [org("91A", name="甲", region="320102")])})
     with store.bulk_session() as session:
         session.stage({"subjects": table("subjects", [org("91A", name="乙"), org("91A")])})
@@ -115,7 +99,7 @@ def test_null_never_overwrites_and_the_last_duplicate_wins(tmp_path: Path) -> No
 
 
 def test_nothing_is_visible_before_commit_and_exceptions_discard(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with store.bulk_session() as session:
         session.stage({"subjects": table("subjects", [org("91A")])})
         assert store.counts()["subjects"] == 0
@@ -127,7 +111,7 @@ def test_nothing_is_visible_before_commit_and_exceptions_discard(tmp_path: Path)
 
 
 def test_statements_run_in_the_merge_transaction(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     store.execute("CREATE TABLE counter (name TEXT PRIMARY KEY, n INTEGER)")
     store.execute("INSERT INTO counter VALUES ('subjects', 0)")
     bump = "UPDATE counter SET n = n + 1 WHERE name = ? RETURNING n, name"
@@ -146,7 +130,7 @@ def test_statements_run_in_the_merge_transaction(tmp_path: Path) -> None:
 
 
 def test_small_loads_into_a_big_table_keep_its_indexes(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with store.bulk_session() as session:
         session.stage({"subjects": table("subjects", [org(f"91{i:03d}") for i in range(100)])})
         assert session.commit().rebuilt == ["subjects"]
@@ -157,7 +141,7 @@ def test_small_loads_into_a_big_table_keep_its_indexes(tmp_path: Path) -> None:
 
 
 def test_bad_input_and_a_failing_writer_raise_linkrisk_errors(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with store.bulk_session() as session:
         with pytest.raises(InputError, match="unknown canonical tables"):
             session.stage({"nodes": table("subjects", [org("91A")])})
@@ -171,7 +155,7 @@ def test_bad_input_and_a_failing_writer_raise_linkrisk_errors(tmp_path: Path) ->
 
 
 def test_a_dead_writer_is_reported_with_its_exit(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with pytest.raises(StoreUnavailable, match="writer process stopped"):  # noqa: SIM117
         with store.bulk_session() as session:
             session.stage({"subjects": table("subjects", [org("91A")])})
@@ -214,7 +198,7 @@ def _running(pid: int) -> bool:
 @pytest.mark.slow
 @pytest.mark.parametrize("victims", ["loader", "loader and writer"])
 def test_a_killed_bulk_load_leaves_the_store_as_it_was(tmp_path: Path, victims: str) -> None:
-    store = _store(tmp_path / "kill.db")
+    store = new_store(tmp_path / "kill.db")
     before = {"holdings": table("holdings", [{"src": "P1", "dst": "91A", "share": 0.5}])}
     store.write_batch(before)
     proc = subprocess.Popen(
@@ -243,7 +227,7 @@ def test_a_killed_bulk_load_leaves_the_store_as_it_was(tmp_path: Path, victims: 
 
 
 def test_whole_table_reads_see_a_bulk_load(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     store.write_batch({"subjects": table("subjects", [org("91A")])})
     assert store.read_all("subjects").num_rows == 1  # now kept in the columnar mirror too
     with store.bulk_session() as session:
@@ -255,7 +239,7 @@ def test_whole_table_reads_see_a_bulk_load(tmp_path: Path) -> None:
 
 
 def test_a_bulk_load_leaves_its_rows_in_the_mirror(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with store.bulk_session() as session:
         session.stage({"subjects": table("subjects", [org("91A", name="a"), org("91B")])})
         session.stage({"subjects": table("subjects", [org("91A", name=None, region="110101")])})
@@ -270,7 +254,7 @@ def test_a_bulk_load_leaves_its_rows_in_the_mirror(tmp_path: Path) -> None:
 
 
 def test_an_aborted_bulk_load_leaves_no_segment(tmp_path: Path) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     with pytest.raises(RuntimeError), store.bulk_session() as session:
         session.stage({"subjects": table("subjects", [org("91A")])})
         raise RuntimeError("stop")

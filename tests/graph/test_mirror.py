@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from linkrisk.graph.arrow_reader import stream_table
 from linkrisk.graph.embedded import EmbeddedStore
 from linkrisk.loaders.records import TABLES
-from tests.factories import org, table
+from tests.factories import new_store, org, table
 
 
 def from_sqlite(store: EmbeddedStore, name: str) -> list[tuple[Any, ...]]:
@@ -35,12 +35,6 @@ def _rows(data: pa.Table) -> list[tuple[Any, ...]]:
 
 def mirrored(store: EmbeddedStore, name: str) -> list[tuple[Any, ...]]:
     return _rows(store.read_all(name))
-
-
-def new_store(path: Path) -> EmbeddedStore:
-    store = EmbeddedStore(path)
-    store.migrate()
-    return store
 
 
 SIDS = st.sampled_from(["91A", "91B", "91C", "P1", "P2"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from linkrisk.errors import SourceFileError
 from linkrisk.graph.embedded import EmbeddedStore
 from linkrisk.loaders import encoding, readers
 from linkrisk.loaders.pipeline import LoadReport, load_directory, load_file
-from linkrisk.loaders.records import TABLES
+from tests.factories import dump_tables, new_store
 from tests.loaders.conftest import write_csv
 from tests.loaders.synth import make_resident_id, make_uscc
 from tests.loaders.test_pipeline import HOLDINGS_HEADER
@@ -32,20 +31,6 @@ class BatchByBatch:
         return getattr(self._store, name)
 
 
-def _dump(store: EmbeddedStore) -> dict[str, list[tuple[Any, ...]]]:
-    with sqlite3.connect(store.path) as conn:
-        return {
-            name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
-            for name in TABLES
-        }
-
-
-def _store(path: Path) -> EmbeddedStore:
-    store = EmbeddedStore(path)
-    store.migrate()
-    return store
-
-
 def _summary(report: LoadReport) -> tuple[Any, ...]:
     return report.rows_read, report.rows_ok, report.rows_rejected, report.table_counts
 
@@ -60,11 +45,11 @@ def test_a_bulk_load_equals_the_batch_by_batch_load(tmp_path: Path, rng: random.
     rows += [[orgs[0], "测试乙有限公司", "企业法人", orgs[1], "5%", "5"]]
     path = write_csv(tmp_path / "gd.csv", HOLDINGS_HEADER, rows)
     small = Settings(batch_size=6)
-    bulk, plain = _store(tmp_path / "bulk.db"), _store(tmp_path / "plain.db")
+    bulk, plain = new_store(tmp_path / "bulk.db"), new_store(tmp_path / "plain.db")
     for _ in range(2):  # the second load is a reload: it changes nothing
         report = load_file(path, bulk, settings=small)
         assert _summary(report) == _summary(load_file(path, BatchByBatch(plain), settings=small))
-        assert _dump(bulk) == _dump(plain)
+        assert dump_tables(bulk) == dump_tables(plain)
     assert bulk.counts()["holdings"] == 36 and bulk.counts()["subjects"] == 12
     assert [h.status for h in bulk.load_history()] == ["done", "done"]
 
@@ -72,7 +57,7 @@ def test_a_bulk_load_equals_the_batch_by_batch_load(tmp_path: Path, rng: random.
 def test_a_failure_mid_file_leaves_nothing_of_that_file(
     tmp_path: Path, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     earlier = write_csv(
         tmp_path / "first.csv", ["统一社会信用代码", "企业名称"], [[ids["org2"], "乙"]]
     )
@@ -92,7 +77,7 @@ def test_a_failure_mid_file_leaves_nothing_of_that_file(
 def test_an_exception_mid_file_leaves_nothing(
     tmp_path: Path, rng: random.Random, settings: Settings
 ) -> None:
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     rows = [[make_uscc(rng), f"测试{i}"] for i in range(10)]
     path = write_csv(tmp_path / "orgs.csv", ["统一社会信用代码", "企业名称"], rows)
 
@@ -119,7 +104,7 @@ def test_a_directory_load_merges_and_records_files_in_order(
     broken = ",".join(header) + "\n" + good
     (tmp_path / "b_orgs.csv").write_bytes(broken.encode() + "坏,行\n".encode("gbk"))
     write_csv(tmp_path / "c_orgs.csv", header, [[ids["org3"], "丙"]])
-    store = _store(tmp_path / "s.db")
+    store = new_store(tmp_path / "s.db")
     reports = load_directory(tmp_path, store, settings=Settings(batch_size=1000))
     assert [(Path(r.file).name, r.status) for r in reports] == [
         ("a_orgs.csv", "done"),
