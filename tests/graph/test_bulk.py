@@ -119,7 +119,7 @@ def test_statements_run_in_the_merge_transaction(tmp_path: Path) -> None:
         session.stage({"subjects": table("subjects", [org("91A"), person("P1")])})
         result = session.commit([(bump, ["subjects"]), ("SELECT count(*) FROM subjects", [])])
     assert result.results[-2:] == [[(1, "subjects")], [(2,)]]  # after the store's own
-    assert result.changes == {"subjects": 2} and result.rebuilt == ["subjects"]
+    assert result.changes == {"subjects": 2} and result.rebuilt == []  # subjects has no index
 
     with pytest.raises(LinkriskError, match="no such table: nowhere"):  # noqa: SIM117
         with store.bulk_session() as session:
@@ -129,15 +129,25 @@ def test_statements_run_in_the_merge_transaction(tmp_path: Path) -> None:
     assert store.execute("SELECT n FROM counter") == [(1,)]
 
 
+def _event(event_id: str) -> dict[str, Any]:
+    return {"event_id": event_id, "sid": "91A", "type": "penalty"}
+
+
 def test_small_loads_into_a_big_table_keep_its_indexes(tmp_path: Path) -> None:
     store = new_store(tmp_path / "s.db")
     with store.bulk_session() as session:
-        session.stage({"subjects": table("subjects", [org(f"91{i:03d}") for i in range(100)])})
-        assert session.commit().rebuilt == ["subjects"]
+        session.stage({"events": table("events", [_event(f"e{i:03d}") for i in range(100)])})
+        assert session.commit().rebuilt == ["events"]
     with store.bulk_session() as session:
-        session.stage({"subjects": table("subjects", [org("91X", name="新")])})
+        session.stage({"events": table("events", [_event("eX")])})
         assert session.commit().rebuilt == []
-    assert "subjects_name" in _indexes(store)
+    assert "events_sid" in _indexes(store)
+
+
+def test_migration_6_drops_the_indexes_no_statement_uses(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "s.db")
+    assert _indexes(store) & {"subjects_name", "officers_org", "holdings_dst"} == set()
+    assert "events_sid" in _indexes(store)
 
 
 def test_bad_input_and_a_failing_writer_raise_linkrisk_errors(tmp_path: Path) -> None:
