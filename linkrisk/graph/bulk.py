@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,8 +102,10 @@ class BulkSession:
             self.close()
 
     # -- the parent's side of the protocol ---------------------------------------------------
-    def stage(self, tables: Mapping[str, pa.Table]) -> None:
-        """Queue one batch (several tables that belong together) for the child."""
+    def stage(self, tables: Mapping[str, pa.Table], distinct: Collection[str] = ()) -> None:
+        """Queue one batch (several tables that belong together) for the child. ``distinct``
+        names tables whose keys the caller vouches are distinct across everything it stages
+        with them so named in this session (the columnar mirror then skips grouping them)."""
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
@@ -284,16 +286,17 @@ class _MirroredSession(BulkSession):
         self._segments: dict[str, PendingSegment | None] = {}
         self._committing: list[str] = []
 
-    def stage(self, tables: Mapping[str, pa.Table]) -> None:
+    def stage(self, tables: Mapping[str, pa.Table], distinct: Collection[str] = ()) -> None:
         super().stage(tables)
         if self.mirror is None:
             return
         for name, data in tables.items():
             if data.num_rows:
                 if name not in self._segments:
-                    self._segments[name] = self.mirror.pending(name)
+                    self._segments[name] = self.mirror.pending(name, name in distinct)
                 segment = self._segments[name]
                 if segment is not None:
+                    segment.distinct &= name in distinct
                     segment.write(data)
 
     def send_commit(self, statements: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:

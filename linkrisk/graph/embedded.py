@@ -296,6 +296,7 @@ class EmbeddedStore:
             )
 
     def close(self) -> None:
+        self.mirror.settle()  # a base being written in the background
         with self._lock:
             self._conn.close()
 

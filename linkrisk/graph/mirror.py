@@ -8,7 +8,8 @@ whole-table read becomes a memory map plus a compaction.
 
 Layout, per canonical table, under ``<db>.columnar/<table>/``:
 
-- ``<G>.arrow`` — the rows of the write that moved the table to generation ``G``;
+- ``<G>.arrow`` — the rows of the write that moved the table to generation ``G``
+  (``<G>.distinct.arrow`` when the writer vouched that their keys are distinct);
 - ``base-<G>.arrow`` — the whole table as of generation ``G`` (written after a compaction);
 - ``.pending-*.arrow`` — written before the transaction commits, renamed to ``<G>.arrow`` after.
 
@@ -19,8 +20,9 @@ generation; anything missing — a crash between commit and rename, a full disk,
 before migration 5 — makes the reader fall back to SQLite and write the result as a new base.
 Writes must go through the store (``write_batch`` or a bulk session), as they always had to.
 
-Compaction gives what SQLite's upserts give: for ``subjects`` the last known (non-null) value
-of each column (a NULL never overwrites), for every other table the last row written per key.
+Compaction (``mirror_compact``) gives what SQLite's upserts give: for ``subjects`` the last
+known (non-null) value of each column (a NULL never overwrites), for every other table the last
+row written per key.
 """
 
 from __future__ import annotations
@@ -31,13 +33,13 @@ import re
 import sqlite3
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from linkrisk.loaders.records import SUBJECTS, TABLES, Table
+from linkrisk.graph.mirror_compact import Segment, compact
+from linkrisk.loaders.records import TABLES
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,9 @@ BUMP_SQL = (
 )
 GENERATION_SQL = "SELECT generation FROM table_generations WHERE name = ?"
 
-_SEGMENT = re.compile(r"^(base-)?(\d+)\.arrow$")
-_SEQ = "__seq"
+#: writes the bases compaction gives (one at a time: they are large, and the disk is one)
+_WRITER = ThreadPoolExecutor(1, thread_name_prefix="linkrisk-mirror")
+_SEGMENT = re.compile(r"^(base-)?(\d+)(\.distinct)?\.arrow$")
 
 
 def bump_generations(conn: sqlite3.Connection, names: list[str]) -> dict[str, int]:
@@ -72,23 +75,29 @@ class Mirror:
 
     def __init__(self, db_path: Path) -> None:
         self.root = db_path.with_name(db_path.name + ".columnar")
+        self._writing: dict[str, Future[None]] = {}
 
     def _dir(self, name: str) -> Path:
         return self.root / name
 
     # -- writes -----------------------------------------------------------------------------
-    def pending(self, name: str) -> PendingSegment | None:
+    def pending(self, name: str, distinct: bool = False) -> PendingSegment | None:
         """A segment to fill before the write commits (None when the mirror cannot be written:
-        the table then reads from SQLite until a read writes a new base)."""
+        the table then reads from SQLite until a read writes a new base). ``distinct``: the
+        writer vouches that the keys of the rows it will write are distinct."""
         try:
-            return PendingSegment(name, self._dir(name))
+            return PendingSegment(name, self._dir(name), distinct)
         except OSError as exc:
             log.warning("columnar mirror of %s not written: %s", name, exc)
             return None
 
     # -- reads ------------------------------------------------------------------------------
     def files(self, name: str) -> tuple[dict[int, Path], dict[int, Path]]:
-        """(bases, segments) of a table, each by generation."""
+        """(bases, segments) of a table, each by generation (once its base being written is)."""
+        self.settle(name)
+        return self._files(name)
+
+    def _files(self, name: str) -> tuple[dict[int, Path], dict[int, Path]]:
         bases: dict[int, Path] = {}
         segments: dict[int, Path] = {}
         try:
@@ -112,7 +121,10 @@ class Mirror:
             return None
         try:
             base = _open(bases[base_generation]) if usable else None
-            parts = [_open(segments[g]) for g in wanted]
+            parts = [
+                Segment(_open(segments[g]), segments[g].name.endswith(".distinct.arrow"))
+                for g in wanted
+            ]
         except (OSError, pa.ArrowException) as exc:
             log.warning("columnar mirror of %s unreadable, reading SQLite: %s", name, exc)
             return None
@@ -122,7 +134,22 @@ class Mirror:
         return compact(TABLES[name], base, parts), True
 
     def rebase(self, name: str, generation: int, table: pa.Table) -> None:
-        """Keep ``table`` as the base at ``generation`` and drop the files it supersedes."""
+        """Keep ``table`` as the base at ``generation`` and drop the files it supersedes.
+
+        The file is written on a background thread (the caller goes on with the table, e.g. a
+        snapshot build with its processing); the next look at this table's files waits for it.
+        """
+        self.settle(name)
+        self._writing[name] = _WRITER.submit(self._rebase, name, generation, table)
+
+    def settle(self, name: str | None = None) -> None:
+        """Wait for the base being written for table ``name`` (None: every table)."""
+        for table in [name] if name is not None else list(self._writing):
+            future = self._writing.pop(table, None)
+            if future is not None:
+                future.result()
+
+    def _rebase(self, name: str, generation: int, table: pa.Table) -> None:
         directory = self._dir(name)
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -132,7 +159,7 @@ class Mirror:
         except OSError as exc:
             log.warning("columnar mirror of %s: base not written: %s", name, exc)
             return
-        bases, segments = self.files(name)
+        bases, segments = self._files(name)
         for g, path in [*bases.items(), *segments.items()]:
             if g < generation or (g == generation and path in segments.values()):
                 path.unlink(missing_ok=True)
@@ -144,9 +171,10 @@ class Mirror:
 class PendingSegment:
     """An Arrow IPC file of one write's rows, published as ``<G>.arrow`` once G is known."""
 
-    def __init__(self, name: str, directory: Path) -> None:
+    def __init__(self, name: str, directory: Path, distinct: bool = False) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.name = name
+        self.distinct = distinct
         self.directory = directory
         self.path = directory / f".pending-{uuid.uuid4().hex}.arrow"
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
@@ -172,7 +200,8 @@ class PendingSegment:
             else:
                 self._writer.close()
             if not self._failed:
-                os.replace(self.path, self.directory / f"{generation}.arrow")
+                kind = ".distinct" if self.distinct else ""
+                os.replace(self.path, self.directory / f"{generation}{kind}.arrow")
         except OSError as exc:
             log.warning("columnar mirror of %s not published: %s", self.name, exc)
         finally:
@@ -201,86 +230,3 @@ def _older_than(path: Path, seconds: float) -> bool:
         return time.time() - path.stat().st_mtime > seconds
     except OSError:
         return False
-
-
-# -- compaction -----------------------------------------------------------------------------
-def compact(table: Table, base: pa.Table | None, parts: list[pa.Table]) -> pa.Table:
-    """Apply ``parts`` (in write order) to ``base`` as SQLite's upserts do.
-
-    Rows of the base whose key no later write touches pass through untouched, so a small daily
-    load costs a hash lookup over the base, not a regrouping of it.
-    """
-    schema = table.schema
-    new = pa.concat_tables([p.cast(schema) for p in parts]) if parts else schema.empty_table()
-    new = _as_stored(table, new)
-    keys = list(table.key)
-    if base is not None and base.num_rows:
-        base = base.cast(schema)
-        touched = _key_in(base, new, keys)
-        untouched = base.filter(pc.invert(touched))
-        new = pa.concat_tables([base.filter(touched), new])
-    else:
-        untouched = None
-    merged = _as_read(table, _merge(table, new))
-    return pa.concat_tables([untouched, merged]) if untouched is not None else merged
-
-
-def _as_stored(table: Table, data: pa.Table) -> pa.Table:
-    """Values as SQLite keeps them: a NaN is stored as NULL (so it never overwrites)."""
-    arrays = []
-    for field, column in zip(table.schema, data.columns, strict=True):
-        if pa.types.is_floating(field.type):
-            column = pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
-        arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=table.schema)
-
-
-def _as_read(table: Table, data: pa.Table) -> pa.Table:
-    """Values as a read from SQLite returns them: '' (how a missing key part is stored) is NULL."""
-    arrays = []
-    for field, column in zip(table.schema, data.columns, strict=True):
-        if pa.types.is_string(field.type):
-            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-        arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=table.schema)
-
-
-def _key_table(data: pa.Table, keys: list[str]) -> pa.Table:
-    """Key columns with NULL as '' (SQLite stores a missing key part as ''), as strings."""
-    return pa.table({k: pc.fill_null(pc.cast(data[k], pa.string()), "") for k in keys})
-
-
-def _key_in(base: pa.Table, new: pa.Table, keys: list[str]) -> pa.ChunkedArray:
-    if len(keys) == 1:
-        return pc.is_in(_key_table(base, keys)[keys[0]], value_set=_key_table(new, keys)[keys[0]])
-    joined = _joined_key(_key_table(base, keys))
-    return pc.is_in(joined, value_set=_joined_key(_key_table(new, keys)))
-
-
-def _joined_key(keys: pa.Table) -> pa.ChunkedArray:
-    return pc.binary_join_element_wise(*keys.columns, "\x1f")
-
-
-def _merge(table: Table, rows: pa.Table) -> pa.Table:
-    """One row per key: the last row written, or for subjects each column's last known value."""
-    if rows.num_rows == 0:
-        return rows
-    keys = list(table.key)
-    key_table = _key_table(rows, keys)
-    grouping = key_table.append_column(_SEQ, pa.array(np.arange(rows.num_rows, dtype=np.int64)))
-    others = [n for n in table.column_names if n not in keys]
-    if table is SUBJECTS:
-        # last non-null per column, in write order (use_threads=False keeps the order)
-        valid = [pc.if_else(pc.is_valid(rows[n]), grouping[_SEQ], None) for n in others]
-        for n, v in zip(others, valid, strict=True):
-            grouping = grouping.append_column(f"{n}{_SEQ}", v)
-        aggregated = grouping.group_by(keys, use_threads=False).aggregate(
-            [(_SEQ, "max"), *[(f"{n}{_SEQ}", "max") for n in others]]
-        )
-        last_row = aggregated[f"{_SEQ}_max"]
-        out = {k: rows[k].take(last_row) for k in keys}
-        for n in others:
-            out[n] = rows[n].take(aggregated[f"{n}{_SEQ}_max"])
-        return pa.table({n: out[n] for n in table.column_names}, schema=table.schema)
-    aggregated = grouping.group_by(keys, use_threads=False).aggregate([(_SEQ, "max")])
-    return rows.take(aggregated[f"{_SEQ}_max"])

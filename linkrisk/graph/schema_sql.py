@@ -52,9 +52,7 @@ _FIRST_INDEXES: tuple[tuple[str, str, str], ...] = (
 #: merging with them, 3.8 s without). The bulk writer drops and recreates a table's indexes
 #: around a large merge (building an index once after the merge is ~4× faster than keeping it
 #: up to date row by row).
-CANONICAL_INDEXES: tuple[tuple[str, str, str], ...] = (
-    ("events", "events_sid", "sid"),
-)
+CANONICAL_INDEXES: tuple[tuple[str, str, str], ...] = (("events", "events_sid", "sid"),)
 _UNUSED_INDEXES = sorted({i[1] for i in _FIRST_INDEXES} - {i[1] for i in CANONICAL_INDEXES})
 
 

@@ -161,7 +161,8 @@ class FileLoad:
                 self.rejects.write(malformed)
                 self.rejects.write(result.rejects, batch.rows, batch.columns)
                 if result.tables and self.session is not None:
-                    self.session.stage(result.tables)
+                    # the file's own table: settle() let no key through twice
+                    self.session.stage(result.tables, distinct=(prepared.built.table.name,))
                 elif result.tables:
                     self.started_load()
                     self.store.write_batch(result.tables)

@@ -1,0 +1,156 @@
+"""Compaction of the columnar mirror: a base plus the segments written after it → the table
+SQLite holds, without asking SQLite.
+
+What SQLite's upserts give: for ``subjects`` the last known (non-null) value of each column (a
+NULL never overwrites), for every other table the last row written per key. Key parts SQLite
+stores as '' (a missing string key part) group with NULLs; a NaN is stored as NULL; a read
+returns '' as NULL.
+
+Groups are found by dictionary-encoding the key columns (Arrow) and combining the codes
+(numpy), and each group's last row — for subjects, each column's last valid row — by
+``np.maximum.at`` over the row numbers: on a freshly loaded 1M-subject city's 6.4M subject
+segment rows (3.3M subjects) this took 3.6 s where Arrow's ``group_by`` took 6.8 s. A segment
+the loader marked as having distinct keys (a file's own table, whose duplicate keys the loader
+settled) needs no grouping at all, so the first read after loading a file into an empty table
+is a memory map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkrisk.loaders.records import SUBJECTS, Table
+
+#: combined key codes are re-densified before they could pass this (int64 stays exact)
+_CODE_LIMIT = 1 << 62
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The rows of one write, and whether their keys are distinct (the writer vouches)."""
+
+    rows: pa.Table
+    distinct: bool = False
+
+
+def compact(table: Table, base: pa.Table | None, segments: list[Segment]) -> pa.Table:
+    """Apply ``segments`` (in write order) to ``base`` as SQLite's upserts do.
+
+    Rows of the base whose key no segment touches pass through untouched, so a small daily load
+    costs a hash lookup over the base, not a regrouping of it. The result's row order is not
+    SQLite's (nothing downstream depends on row order).
+    """
+    schema = table.schema
+    parts = [s.rows.cast(schema) for s in segments if s.rows.num_rows]
+    distinct = len(parts) == 1 and all(s.distinct for s in segments if s.rows.num_rows)
+    new = _as_stored(table, pa.concat_tables(parts) if parts else schema.empty_table())
+    if base is None or base.num_rows == 0:
+        return _as_read(table, new if distinct else _merge(table, new))
+    base = base.cast(schema)
+    if new.num_rows == 0:
+        return base
+    touched = _key_in(base, new, list(table.key))
+    untouched = base.filter(pc.invert(touched))
+    if table is SUBJECTS:  # known values of the base's touched rows still count
+        merged = _merge(table, pa.concat_tables([base.filter(touched), new]))
+    else:  # the last rows written replace the base's
+        merged = new if distinct else _merge(table, new)
+    return pa.concat_tables([untouched, _as_read(table, merged)])
+
+
+def _as_stored(table: Table, data: pa.Table) -> pa.Table:
+    """Values as SQLite keeps them: a NaN is stored as NULL (so it never overwrites)."""
+    arrays = []
+    for field, column in zip(table.schema, data.columns, strict=True):
+        if pa.types.is_floating(field.type) and pc.any(pc.is_nan(column)).as_py():
+            column = pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, schema=table.schema)
+
+
+def _as_read(table: Table, data: pa.Table) -> pa.Table:
+    """Values as a read from SQLite returns them: '' (how a missing key part is stored) is NULL."""
+    arrays = []
+    for field, column in zip(table.schema, data.columns, strict=True):
+        if pa.types.is_string(field.type):
+            empty = pc.equal(column, "")
+            if pc.any(empty).as_py():
+                column = pc.if_else(empty, pa.scalar(None, pa.string()), column)
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, schema=table.schema)
+
+
+def _key_table(data: pa.Table, keys: list[str]) -> pa.Table:
+    """Key columns with NULL as '' (SQLite stores a missing key part as ''), as strings."""
+    return pa.table({k: pc.fill_null(pc.cast(data[k], pa.string()), "") for k in keys})
+
+
+def _key_in(base: pa.Table, new: pa.Table, keys: list[str]) -> pa.ChunkedArray:
+    if len(keys) == 1:
+        return pc.is_in(_key_table(base, keys)[keys[0]], value_set=_key_table(new, keys)[keys[0]])
+    joined = _joined_key(_key_table(base, keys))
+    return pc.is_in(joined, value_set=_joined_key(_key_table(new, keys)))
+
+
+def _joined_key(keys: pa.Table) -> pa.ChunkedArray:
+    return pc.binary_join_element_wise(*keys.columns, "\x1f")
+
+
+def group_codes(data: pa.Table, keys: list[str]) -> tuple[np.ndarray, int]:
+    """(a group number per row, the number of groups): rows with equal keys — NULL and '' as
+    one — share a number."""
+    codes = np.zeros(data.num_rows, np.int64)
+    groups = 1
+    for name in keys:
+        column = data[name].combine_chunks()
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.fill_null(column, "")
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        part = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        size = max(len(encoded.dictionary), 1)
+        if groups * size >= _CODE_LIMIT:
+            unique, codes = np.unique(codes, return_inverse=True)
+            groups = len(unique)
+        codes = codes * size + part
+        groups *= size
+    if groups > data.num_rows:  # dense numbers: the arrays indexed by group stay small
+        unique, codes = np.unique(codes, return_inverse=True)
+        groups = len(unique)
+    return codes, groups
+
+
+def _last_rows(codes: np.ndarray, groups: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per group, the largest row number among ``rows`` (all rows by default); -1 for none."""
+    last = np.full(groups, -1, np.int64)
+    if rows is None:
+        np.maximum.at(last, codes, np.arange(len(codes), dtype=np.int64))
+    else:
+        np.maximum.at(last, codes[rows], rows)
+    return last
+
+
+def _merge(table: Table, rows: pa.Table) -> pa.Table:
+    """One row per key: the last row written, or for subjects each column's last known value."""
+    if rows.num_rows == 0:
+        return rows
+    rows = rows.combine_chunks()
+    codes, groups = group_codes(rows, list(table.key))
+    last = _last_rows(codes, groups)
+    last = last[last >= 0]
+    if table is not SUBJECTS:
+        return rows.take(pa.array(np.sort(last)))
+    # the groups of ``last``'s order: each column takes its own last valid row
+    columns = {}
+    for name in table.column_names:
+        column = rows[name]
+        if name in table.key or column.null_count == 0:
+            columns[name] = column.take(pa.array(last))
+            continue
+        valid = np.flatnonzero(pc.is_valid(column).to_numpy(zero_copy_only=False))
+        chosen = _last_rows(codes, groups, valid)[codes[last]]
+        columns[name] = column.take(pa.array(chosen, mask=chosen < 0))
+    return pa.table(columns, schema=table.schema)
