@@ -52,13 +52,15 @@ PIPE_BYTES = 1 << 20  # Linux's default ceiling (/proc/sys/fs/pipe-max-size)
 class BulkResult:
     """What a commit did: rows merged per table (staged rows, duplicates included), SQLite's
     count of rows written (``changes()``), the tables whose indexes were rebuilt, the extra
-    statements' result rows, and the seconds spent per table."""
+    statements' result rows, the seconds spent per table, and the tables whose rows the child
+    wrote to the mirror segment it was given."""
 
     merged: dict[str, int] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)
     rebuilt: list[str] = field(default_factory=list)
     results: list[list[tuple[Any, ...]]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    mirrored: list[str] = field(default_factory=list)
 
 
 def _ipc(data: pa.Table) -> pa.Buffer:
@@ -136,8 +138,13 @@ class BulkSession:
             raise RuntimeError("a commit is already under way")
         if self.on_commit is not None and self._tables:
             statements = [*self.on_commit(sorted(self._tables)), *statements]
-        self._send([frame({"op": "commit", "statements": [[s, list(p)] for s, p in statements]})])
+        header = {"op": "commit", "statements": [[s, list(p)] for s, p in statements]}
+        self._send([frame({**header, **self._commit_header()})])
         self._awaiting = True
+
+    def _commit_header(self) -> dict[str, Any]:
+        """More of the commit frame (the mirrored session's segment paths)."""
+        return {}
 
     def wait_commit(self) -> BulkResult:
         child = self._child
@@ -157,6 +164,7 @@ class BulkSession:
             rebuilt=reply["rebuilt"],
             results=[[tuple(row) for row in rows] for rows in reply["results"]],
             seconds=reply["seconds"],
+            mirrored=reply.get("mirrored", []),
         )
 
     def abort(self) -> None:
@@ -276,32 +284,38 @@ class BulkSession:
 
 
 class _MirroredSession(BulkSession):
-    """A bulk session that also leaves the staged rows in the store's columnar mirror: each
-    table's rows go to a pending segment as they are staged, and become the segment of the
-    generation the merge gives the table (``mirror.BUMP_SQL``, run first in the merge)."""
+    """A bulk session that also leaves the merged rows in the store's columnar mirror: the child
+    writes each table's rows, in its key order, to a pending segment beside its merge, and the
+    segment becomes that of the generation the merge gives the table (``mirror.BUMP_SQL``, run
+    first in the merge)."""
 
     def __init__(self, db: Path, mirror: Mirror | None) -> None:
         super().__init__(db, on_commit=lambda names: [(BUMP_SQL, [n]) for n in names])
         self.mirror = mirror
+        self._distinct: dict[str, bool] = {}
         self._segments: dict[str, PendingSegment | None] = {}
         self._committing: list[str] = []
 
     def stage(self, tables: Mapping[str, pa.Table], distinct: Collection[str] = ()) -> None:
         super().stage(tables)
-        if self.mirror is None:
-            return
         for name, data in tables.items():
             if data.num_rows:
-                if name not in self._segments:
-                    self._segments[name] = self.mirror.pending(name, name in distinct)
-                segment = self._segments[name]
-                if segment is not None:
-                    segment.distinct &= name in distinct
-                    segment.write(data)
+                self._distinct[name] = self._distinct.get(name, True) and name in distinct
 
     def send_commit(self, statements: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
         self._committing = sorted(self._tables)  # the order of the generation bumps
+        if self.mirror is not None:
+            self._segments = {
+                name: self.mirror.pending(name, self._distinct.get(name, False))
+                for name in self._committing
+            }
+        self._distinct.clear()
         super().send_commit(statements)
+
+    def _commit_header(self) -> dict[str, Any]:
+        return {
+            "mirror": {n: str(s.path) for n, s in self._segments.items() if s is not None},
+        }
 
     def wait_commit(self) -> BulkResult:
         try:
@@ -311,7 +325,8 @@ class _MirroredSession(BulkSession):
             raise
         for name, rows in zip(self._committing, result.results, strict=False):
             segment = self._segments.pop(name, None)
-            if segment is not None and rows:
+            if segment is not None and rows and name in result.mirrored:
+                segment.written_elsewhere()
                 segment.publish(int(rows[0][0]))
         result.results = result.results[len(self._committing) :]
         self._discard()
@@ -319,6 +334,7 @@ class _MirroredSession(BulkSession):
 
     def abort(self) -> None:
         self._discard()
+        self._distinct.clear()
         super().abort()
 
     def _discard(self) -> None:

@@ -27,9 +27,11 @@ Protocol (``linkrisk.graph.bulk`` is the other end): frames on stdin, each a 12-
 
 - ``{"op": "stage", "tables": [[name, bytes], …]}`` + one Arrow IPC stream per table: keep the
   rows of one batch (no reply);
-- ``{"op": "commit", "statements": [[sql, params], …]}``: merge everything staged, run the
-  statements in the same transaction, commit, forget the staged rows; replies one JSON line
-  with the rows merged per table and each statement's result rows;
+- ``{"op": "commit", "statements": [[sql, params], …], "mirror": {table: path}}``: merge
+  everything staged, run the statements in the same transaction, commit, forget the staged
+  rows; replies one JSON line with the rows merged per table, each statement's result rows and
+  the tables whose rows (canonical Arrow, in key order) it wrote to the ``mirror`` path given
+  for them — the parent publishes those as the columnar mirror's segments;
 - ``{"op": "abort"}``: discard what is staged. End of input: the same, then exit.
 
 Any error replies ``{"ok": false, "kind": "input" | "store", "error": …}`` and exits 1.
@@ -95,6 +97,34 @@ def in_key_order(table: Table, parts: list[pa.Table]) -> pa.Table:
     return data.take(pc.sort_indices(data[table.key[0]])) if data.num_rows > 1 else data
 
 
+def canonical(table: Table, data: pa.Table) -> pa.Table:
+    """Rows as the parent staged them (SQLite's form: dates as text, booleans as 0/1, missing
+    key parts as '') back in the canonical schema; a missing key part stays '' (the mirror
+    reads it as NULL, as a read from SQLite does)."""
+    arrays = []
+    for field, column in zip(table.schema, data.columns, strict=True):
+        if pa.types.is_date32(field.type):
+            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        arrays.append(pc.cast(column, field.type))
+    return pa.Table.from_arrays(arrays, schema=table.schema)
+
+
+def write_segment(path: str, table: Table, data: pa.Table) -> bool:
+    """The rows (in key order) as the mirror's pending segment; False when it cannot be written
+    (the parent then leaves the segment out, and the table is read from SQLite once)."""
+    try:
+        with pa.ipc.new_file(path, table.schema) as writer:
+            writer.write_table(canonical(table, data))
+    except (OSError, pa.ArrowException):
+        return False
+    return True
+
+
+def _ordered(table: Table, parts: list[pa.Table], segment: str | None) -> tuple[pa.Table, bool]:
+    data = in_key_order(table, parts)
+    return data, segment is not None and write_segment(segment, table, data)
+
+
 class Writer:
     """The staged rows of one load (Arrow, in this process's memory), and the merge."""
 
@@ -124,23 +154,31 @@ class Writer:
         for name, data in batch:
             self.staged.setdefault(name, []).append(data)
 
-    def commit(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> dict[str, Any]:
-        """Merge every staged table and run ``statements``, all in one transaction."""
+    def commit(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], mirror: dict[str, str]
+    ) -> dict[str, Any]:
+        """Merge every staged table and run ``statements``, all in one transaction; the rows of
+        a table named in ``mirror`` are also written to the file it gives (before the commit)."""
         merged: dict[str, int] = {}
         changes: dict[str, int] = {}
         seconds: dict[str, float] = {}
         rebuilt: list[str] = []
         results: list[list[tuple[Any, ...]]] = []
         names = [name for name in TABLES if name in self.staged]
+        mirrored: list[str] = []
         # the next table is sorted (Arrow, GIL released) while SQLite upserts this one
         with ThreadPoolExecutor(1, thread_name_prefix="linkrisk-bulk-sort") as pool:
-            ordered = {n: pool.submit(in_key_order, TABLES[n], self.staged.pop(n)) for n in names}
+            ordered = {
+                n: pool.submit(_ordered, TABLES[n], self.staged.pop(n), mirror.get(n))
+                for n in names
+            }
             if names:
                 ordered[names[0]].result()  # not holding the write lock meanwhile
             self.run("BEGIN IMMEDIATE")
             try:
                 for name in names:
-                    data = ordered.pop(name).result()  # freed once merged
+                    data, written = ordered.pop(name).result()  # freed once merged
+                    mirrored += [name] if written else []
                     started = time.perf_counter()
                     dropped = self._drop_indexes(name, data.num_rows)
                     before = self._total_changes()
@@ -168,6 +206,7 @@ class Writer:
             "rebuilt": rebuilt,
             "results": results,
             "seconds": seconds,
+            "mirrored": mirrored,
         }
 
     def _total_changes(self) -> int:
@@ -216,7 +255,7 @@ def _main(argv: Sequence[str]) -> None:
                 if header.get("op") == "stage":
                     writer.stage(header["tables"], payload)
                 elif header.get("op") == "commit":
-                    _reply(writer.commit(header.get("statements", [])))
+                    _reply(writer.commit(header.get("statements", []), header.get("mirror", {})))
                 elif header.get("op") == "abort":
                     writer.discard()
                 else:

@@ -179,6 +179,7 @@ class PendingSegment:
         self.path = directory / f".pending-{uuid.uuid4().hex}.arrow"
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._failed = False
+        self._elsewhere = False
 
     def write(self, data: pa.Table) -> None:
         if self._failed:
@@ -192,10 +193,16 @@ class PendingSegment:
             log.warning("columnar mirror of %s not written: %s", self.name, exc)
             self._failed = True
 
+    def written_elsewhere(self) -> None:
+        """The file at ``path`` was written by another process (the bulk writer)."""
+        self._elsewhere = True
+
     def publish(self, generation: int) -> None:
         """Called after the commit that moved the table to ``generation``."""
         try:
-            if self._writer is None:
+            if self._elsewhere:
+                pass
+            elif self._writer is None:
                 _write(self.path, TABLES[self.name].schema.empty_table())
             else:
                 self._writer.close()

@@ -10,7 +10,6 @@ Privacy: a resident ID number is turned into a keyed hash (``person_sid``) and a
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -210,8 +209,7 @@ def mask_id(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
-@lru_cache(maxsize=8192)
-@functools.lru_cache(maxsize=65536)  # ~3,500 prefixes exist; numdb costs ~0.2 ms a lookup
+@lru_cache(maxsize=65536)  # ~3,500 prefixes exist; numdb costs ~0.2 ms a lookup
 def resident_id_prefix_known(prefix: str) -> bool:
     """Whether a 6-digit 行政区划 prefix is known at any date (cheap, cached per prefix)."""
     results = numdb.get("cn/loc").info(prefix)

@@ -18,7 +18,9 @@ import pytest
 
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
 from linkrisk.graph.bulk import BulkSession
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.bulk_writer import write_segment
+from linkrisk.graph.embedded import EmbeddedStore, _for_sqlite
+from linkrisk.loaders.records import TABLES
 from tests.factories import dump_tables, new_store, org, person, table
 
 SIDS = [f"91{i:02d}" for i in range(8)] + [f"P{i:02d}" for i in range(8)]
@@ -270,3 +272,26 @@ def test_an_aborted_bulk_load_leaves_no_segment(tmp_path: Path) -> None:
         raise RuntimeError("stop")
     assert store.mirror.files("subjects") == ({}, {})
     assert not list(store.mirror.root.glob("*/.pending-*"))
+
+
+def test_the_writer_leaves_each_table_in_key_order_in_the_mirror(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "s.db")
+    holdings = [
+        {"src": src, "dst": "91A", "share": 0.5, "start_date": start}
+        for src, start in [("P2", dt.date(2021, 1, 1)), ("P1", None), ("91B", None)]
+    ]
+    with store.bulk_session() as session:
+        session.stage({"holdings": table("holdings", holdings)}, distinct=("holdings",))
+        session.commit()
+    [segment] = store.mirror.files("holdings")[1].values()
+    assert segment.name == "1.distinct.arrow"
+    rows = pa.ipc.open_file(pa.memory_map(str(segment))).read_all()
+    assert rows.schema == TABLES["holdings"].schema
+    assert rows["src"].to_pylist() == ["91B", "P1", "P2"]
+    assert rows["start_date"].to_pylist() == [None, None, dt.date(2021, 1, 1)]
+
+
+def test_a_segment_the_writer_cannot_write_is_left_out(tmp_path: Path) -> None:
+    data = _for_sqlite(TABLES["subjects"], table("subjects", [org("91A")]), sort=False)
+    assert not write_segment(str(tmp_path / "missing" / "s.arrow"), TABLES["subjects"], data)
+    assert write_segment(str(tmp_path / "s.arrow"), TABLES["subjects"], data)
