@@ -209,11 +209,29 @@ def mask_id(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
-@lru_cache(maxsize=65536)  # ~3,500 prefixes exist; numdb costs ~0.2 ms a lookup
+def _code_range(low: str, high: str) -> list[str]:
+    return [f"{i:0{len(low)}d}" for i in range(int(low), int(high) + 1)]
+
+
+@lru_cache(maxsize=1)
+def known_region_codes() -> frozenset[str]:
+    """Every 6-digit 行政区划 code GB/T 2260 has had at any date (python-stdnum's ``cn/loc``):
+    a province's two digits and a county entry's four. Built once (~0.15 s); looking prefixes
+    up one by one in ``numdb`` cost ~0.2 ms each, a sixth of the parse time of a file of
+    persons from many regions."""
+    codes: set[str] = set()
+    for _, low, high, _props, counties in numdb.get("cn/loc").prefixes:
+        for province in _code_range(low, high):
+            for _, county_low, county_high, props, _children in counties:
+                if props:
+                    codes.update(province + c for c in _code_range(county_low, county_high))
+    return frozenset(codes)
+
+
 def resident_id_prefix_known(prefix: str) -> bool:
-    """Whether a 6-digit 行政区划 prefix is known at any date (cheap, cached per prefix)."""
-    results = numdb.get("cn/loc").info(prefix)
-    return any(props for _part, props in results)
+    """Whether a 6-digit 行政区划 prefix is known at any date (the whole code: a known province
+    with an unknown county is unknown)."""
+    return prefix in known_region_codes()
 
 
 def hmac_pads(key: bytes) -> tuple[Any, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +23,7 @@ from linkrisk.loaders.identifiers import (
     check_resident_id,
     check_uscc,
     keyed_digests,
-    resident_id_prefix_known,
+    known_region_codes,
     resident_id_valid_matrix,
     uscc_valid_matrix,
 )
@@ -105,9 +106,13 @@ def unknown_regions(codes: pa.StringArray, rows: np.ndarray) -> int:
     if rows.size == 0:
         return 0
     prefixes = pc.utf8_slice_codeunits(codes.take(pa.array(rows)), 0, 6)
-    distinct = pc.unique(prefixes).to_pylist()
-    unknown = pa.array([p for p in distinct if not resident_id_prefix_known(p)], pa.string())
-    return int(pc.sum(pc.is_in(prefixes, value_set=unknown)).as_py() or 0)
+    known = pc.is_in(prefixes, value_set=_known_regions())
+    return int(rows.size - (pc.sum(known).as_py() or 0))
+
+
+@lru_cache(maxsize=1)
+def _known_regions() -> pa.StringArray:
+    return pa.array(sorted(known_region_codes()), pa.string())
 
 
 _PERSON_KINDS = pa.array([SubjectKind.PERSON, SubjectKind.UNKNOWN_ORG], pa.string())

@@ -109,7 +109,10 @@ def test_invalid_resident_ids(number: str, problem: IdProblem) -> None:
 
 def test_region_prefixes() -> None:
     assert resident_id_prefix_known("110105")
+    assert resident_id_prefix_known("320102")  # 玄武区, since 1983
+    assert resident_id_prefix_known("110104")  # 宣武区 until 2010: known at some date
     assert not resident_id_prefix_known("999999")
+    assert not resident_id_prefix_known("119999")  # a known province, no such county
 
 
 def test_keyed_sids_equal_the_scalar_functions() -> None:
