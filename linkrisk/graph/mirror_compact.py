@@ -6,8 +6,8 @@ NULL never overwrites), for every other table the last row written per key. Key 
 stores as '' (a missing string key part) group with NULLs; a NaN is stored as NULL; a read
 returns '' as NULL.
 
-For subjects, the rows are sorted by sid (``string_sort``) and each column's last known value
-is the largest valid row number in each sid's run; for other tables, groups are found by
+For subjects, the rows are sorted by sid and each column's last known value is the largest
+valid row number in each sid's run; for other tables, groups are found by
 dictionary-encoding the key columns and combining the codes, and each keeps its last row. A
 segment the loader marked as having distinct keys (a file's own table, whose duplicate keys the
 loader settled) needs no grouping at all. Results come out in key order, as SQLite reads them.
@@ -145,7 +145,6 @@ def _merge(table: Table, rows: pa.Table) -> pa.Table:
     """One row per key: the last row written, or for subjects each column's last known value."""
     if rows.num_rows == 0:
         return rows
-    rows = rows.combine_chunks()
     if table is SUBJECTS:
         return _merge_subjects(rows)
     codes, groups = group_codes(rows, list(table.key))
@@ -154,22 +153,37 @@ def _merge(table: Table, rows: pa.Table) -> pa.Table:
 
 
 def _merge_subjects(rows: pa.Table) -> pa.Table:
-    """Each sid's last known value of every column, in sid order: per sid, the largest row
-    number among a column's valid rows (``np.maximum.at``); then the distinct sids are sorted
-    (sorting the rows instead is slower: a radix sort must read every byte of repeated sids)."""
-    codes, groups = group_codes(rows, ["sid"])
-    last = _last_rows(codes, groups)
-    order = string_order(Strings(rows["sid"].take(pa.array(last))).words())
-    groups_in_order = codes[last[order]]
+    """Each sid's last known value of every column, in sid order.
+
+    The rows are sorted by sid, stably (a sid's rows stay in write order): numpy's stable sort
+    of fixed-width byte strings is a timsort, which merges the sorted runs the bulk writer's
+    segments are (on the 2M-subject city's 12.9M segment rows, 1 s, where hashing them with
+    ``pc.dictionary_encode`` took 4–5 s). Then each sid's rows are a run, and a column's last
+    known value in a run is its largest valid row number (``np.maximum.at``). Sids are
+    codes and hex digests, never holding a NUL byte, so numpy's zero padding is harmless."""
+    n = rows.num_rows
+    sids = rows["sid"]
+    words = Strings(sids).words()
+    keys = words.fixed(8 * words.words.shape[1])
+    del words
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(n, bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    del ordered, keys
+    group = np.empty(n, np.int64)  # each row's sid, numbered in sid order
+    group[order] = np.cumsum(new) - 1
+    groups = int(group[order[-1]]) + 1
+    last = _last_rows(group, groups)
     columns = {}
     for name in SUBJECTS.column_names:
         column = rows[name]
         if column.null_count == 0:
-            columns[name] = column.take(pa.array(last[order]))
+            columns[name] = column.take(pa.array(last))
             continue
         valid = np.flatnonzero(pc.is_valid(column).to_numpy(zero_copy_only=False))
-        known = np.full(groups, -1, np.int64)
-        np.maximum.at(known, codes[valid], valid)
-        chosen = known[groups_in_order]
+        chosen = np.full(groups, -1, np.int64)
+        np.maximum.at(chosen, group[valid], valid)
         columns[name] = column.take(pa.array(chosen, mask=chosen < 0))
     return pa.table(columns, schema=SUBJECTS.schema)
