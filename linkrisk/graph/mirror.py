@@ -131,7 +131,14 @@ class Mirror:
         schema = TABLES[name].schema
         if not parts:
             return (base if base is not None else schema.empty_table()), False
-        return compact(TABLES[name], base, parts), True
+        whole = compact(TABLES[name], base, parts)
+        if base is None and whole is parts[0].rows:  # e.g. one file loaded into an empty table
+            try:
+                os.replace(segments[generation], self._dir(name) / f"base-{generation}.arrow")
+                return whole, False  # the segment is the base as it stands
+            except OSError as exc:
+                log.warning("columnar mirror of %s: segment not kept as base: %s", name, exc)
+        return whole, True
 
     def rebase(self, name: str, generation: int, table: pa.Table) -> None:
         """Keep ``table`` as the base at ``generation`` and drop the files it supersedes.

@@ -42,12 +42,14 @@ def compact(table: Table, base: pa.Table | None, segments: list[Segment]) -> pa.
     out in the order of the first key column, as SQLite reads them.
 
     Rows of the base whose key no segment touches pass through untouched, so a small daily load
-    costs a hash lookup over the base, not a regrouping of it.
+    costs a hash lookup over the base, not a regrouping of it. A single distinct segment already
+    in key order, onto no base, comes back as the very same table object (nothing to do).
     """
     schema = table.schema
-    parts = [s.rows.cast(schema) for s in segments if s.rows.num_rows]
+    parts = [_cast(s.rows, schema) for s in segments if s.rows.num_rows]
     distinct = len(parts) == 1 and all(s.distinct for s in segments if s.rows.num_rows)
-    new = _as_stored(table, pa.concat_tables(parts) if parts else schema.empty_table())
+    joined = parts[0] if len(parts) == 1 else pa.concat_tables(parts or [schema.empty_table()])
+    new = _as_stored(table, joined)
     if base is None or base.num_rows == 0:
         return _as_read(table, in_key_order(table, new if distinct else _merge(table, new)))
     base = base.cast(schema)
@@ -73,26 +75,30 @@ def in_key_order(table: Table, data: pa.Table) -> pa.Table:
     return data.take(pa.array(string_order(Strings(column).words())))
 
 
+def _cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    return data if data.schema.equals(schema) else data.cast(schema)
+
+
 def _as_stored(table: Table, data: pa.Table) -> pa.Table:
     """Values as SQLite keeps them: a NaN is stored as NULL (so it never overwrites)."""
-    arrays = []
-    for field, column in zip(table.schema, data.columns, strict=True):
+    for i, field in enumerate(table.schema):
+        column = data.column(i)
         if pa.types.is_floating(field.type) and pc.any(pc.is_nan(column)).as_py():
-            column = pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
-        arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=table.schema)
+            nan = pc.is_nan(column)
+            data = data.set_column(i, field, pc.if_else(nan, pa.scalar(None, field.type), column))
+    return data
 
 
 def _as_read(table: Table, data: pa.Table) -> pa.Table:
     """Values as a read from SQLite returns them: '' (how a missing key part is stored) is NULL."""
-    arrays = []
-    for field, column in zip(table.schema, data.columns, strict=True):
+    for i, field in enumerate(table.schema):
+        column = data.column(i)
         if pa.types.is_string(field.type):
             empty = pc.equal(column, "")
             if pc.any(empty).as_py():
-                column = pc.if_else(empty, pa.scalar(None, pa.string()), column)
-        arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=table.schema)
+                none = pa.scalar(None, pa.string())
+                data = data.set_column(i, field, pc.if_else(empty, none, column))
+    return data
 
 
 def _key_table(data: pa.Table, keys: list[str]) -> pa.Table:

@@ -126,6 +126,19 @@ def test_a_segment_is_distinct_only_when_every_stage_vouched(tmp_path: Path) -> 
     assert [r[0] for r in mirrored(store, "subjects")] == ["91A", "91B"]
 
 
+def test_a_distinct_segment_in_key_order_becomes_the_base_as_it_stands(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "s.db")
+    with store.bulk_session() as session:
+        rows = [org("91B", name="乙"), org("91A", name="甲")]
+        session.stage({"subjects": table("subjects", rows)}, distinct=("subjects",))
+        session.commit()
+    [segment] = store.mirror.files("subjects")[1].values()
+    inode = segment.stat().st_ino
+    assert [r[0] for r in mirrored(store, "subjects")] == ["91A", "91B"]
+    bases, segments = store.mirror.files("subjects")
+    assert segments == {} and bases[1].stat().st_ino == inode  # renamed, not rewritten
+
+
 def test_a_read_compacts_the_segments_into_one_base(tmp_path: Path) -> None:
     store = new_store(tmp_path / "s.db")
     for i in range(3):
