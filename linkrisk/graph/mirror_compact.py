@@ -22,7 +22,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.graph.sid_index import Strings
-from linkrisk.graph.string_sort import string_order
 from linkrisk.loaders.records import SUBJECTS, Table
 
 #: combined key codes are re-densified before they could pass this (int64 stays exact)
@@ -56,23 +55,65 @@ def compact(table: Table, base: pa.Table | None, segments: list[Segment]) -> pa.
     if new.num_rows == 0:
         return base
     touched = _key_in(base, new, list(table.key))
-    untouched = base.filter(pc.invert(touched))
     if table is SUBJECTS:  # known values of the base's touched rows still count
         merged = _merge(table, pa.concat_tables([base.filter(touched), new]))
     else:  # the last rows written replace the base's
         merged = new if distinct else _merge(table, new)
-    return in_key_order(table, pa.concat_tables([untouched, _as_read(table, merged)]))
+    merged = in_key_order(table, _as_read(table, merged))
+    if _sorted(base[table.key[0]]):  # a base compaction wrote: put the rows in their places
+        return _placed(table, base, touched, merged)
+    untouched = base.filter(pc.invert(touched))
+    return in_key_order(table, pa.concat_tables([untouched, merged]))
+
+
+def _placed(table: Table, base: pa.Table, touched: pa.ChunkedArray, rows: pa.Table) -> pa.Table:
+    """``base`` (in key order) without its ``touched`` rows, with ``rows`` (in key order) each
+    put before the first base row of a greater or equal first key: one pass over the base,
+    where sorting the whole table again took seconds for a delta of a few thousand rows."""
+    n = base.num_rows
+    kept = np.flatnonzero(~touched.to_numpy(zero_copy_only=False))
+    at = _insertion_points(base[table.key[0]], rows[table.key[0]])
+    order = np.insert(kept, np.searchsorted(kept, at), n + np.arange(rows.num_rows))
+    return pa.concat_tables([base, rows]).take(pa.array(order))
+
+
+def _insertion_points(ordered: pa.ChunkedArray, keys: pa.ChunkedArray) -> np.ndarray:
+    """Per key, the first position in ``ordered`` whose value is not less (a binary search
+    for all keys at once: each step takes one value per key; NULL counts as '')."""
+    ordered, keys = pc.fill_null(ordered, ""), pc.fill_null(keys, "")
+    low = np.zeros(len(keys), np.int64)
+    high = np.full(len(keys), len(ordered), np.int64)
+    while (open_ := np.flatnonzero(low < high)).size:
+        mid = (low[open_] + high[open_]) // 2
+        less = pc.less(ordered.take(pa.array(mid)), keys.take(pa.array(open_)))
+        less = less.to_numpy(zero_copy_only=False)
+        low[open_] = np.where(less, mid + 1, low[open_])
+        high[open_] = np.where(less, high[open_], mid)
+    return low
+
+
+def _sorted(column: pa.ChunkedArray) -> bool:
+    n = len(column)
+    return n < 2 or not pc.any(pc.less(column.slice(1), column.slice(0, n - 1))).as_py()
 
 
 def in_key_order(table: Table, data: pa.Table) -> pa.Table:
     """``data`` in the order of its first key column (stable): the snapshot build reads runs of
     one sid and sorted sids far faster (a 2M-subject city's rebuild took 14.4 s from rows in
     write order, 10.0 s from rows in key order), and rows already in order cost one pass."""
-    n = data.num_rows
     column = data[table.key[0]]
-    if n < 2 or not pc.any(pc.less(column.slice(1), column.slice(0, n - 1))).as_py():
+    if _sorted(column):
         return data  # e.g. a segment the bulk writer wrote, sorted for its merge
-    return data.take(pa.array(string_order(Strings(column).words())))
+    return data.take(pa.array(np.argsort(_fixed_keys(column), kind="stable")))
+
+
+def _fixed_keys(column: pa.ChunkedArray) -> np.ndarray:
+    """The strings as zero-padded numpy bytes, which numpy sorts in byte order. Its stable sort
+    of them is a timsort, so rows made of a few sorted runs (the base's untouched rows and a
+    load's, the bulk writer's segments) are merged rather than sorted. Keys are codes, ids and
+    hex digests, never holding a NUL byte, so the padding cannot make two keys equal."""
+    words = Strings(column).words()
+    return words.fixed(8 * words.words.shape[1])
 
 
 def _cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -161,17 +202,13 @@ def _merge(table: Table, rows: pa.Table) -> pa.Table:
 def _merge_subjects(rows: pa.Table) -> pa.Table:
     """Each sid's last known value of every column, in sid order.
 
-    The rows are sorted by sid, stably (a sid's rows stay in write order): numpy's stable sort
-    of fixed-width byte strings is a timsort, which merges the sorted runs the bulk writer's
-    segments are (on the 2M-subject city's 12.9M segment rows, 1 s, where hashing them with
-    ``pc.dictionary_encode`` took 4–5 s). Then each sid's rows are a run, and a column's last
-    known value in a run is its largest valid row number (``np.maximum.at``). Sids are
-    codes and hex digests, never holding a NUL byte, so numpy's zero padding is harmless."""
+    The rows are sorted by sid, stably (a sid's rows stay in write order), merging the sorted
+    runs the bulk writer's segments are (``_fixed_keys``; on the 2M-subject city's 12.9M segment
+    rows, 1 s, where hashing them with ``pc.dictionary_encode`` took 4–5 s). Then each sid's
+    rows are a run, and a column's last known value in a run is its largest valid row number
+    (``np.maximum.at``)."""
     n = rows.num_rows
-    sids = rows["sid"]
-    words = Strings(sids).words()
-    keys = words.fixed(8 * words.words.shape[1])
-    del words
+    keys = _fixed_keys(rows["sid"])
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
     new = np.empty(n, bool)
