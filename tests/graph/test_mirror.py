@@ -139,6 +139,16 @@ def test_a_distinct_segment_in_key_order_becomes_the_base_as_it_stands(tmp_path:
     assert segments == {} and bases[1].stat().st_ino == inode  # renamed, not rewritten
 
 
+def test_compaction_keeps_the_tables_in_key_order(tmp_path: Path) -> None:
+    store = new_store(tmp_path / "s.db")
+    for sids in (["91D", "91B", "91F"], ["91C", "91A"], ["91E", "91B", "91G", "91A0"]):
+        store.write_batch({"subjects": table("subjects", [org(sid, name=sid) for sid in sids])})
+        read = [r["sid"] for r in store.read_all("subjects").to_pylist()]
+        assert read == sorted(read)  # onto no base, then onto a base in key order
+    assert mirrored(store, "subjects") == from_sqlite(store, "subjects")
+    assert read == ["91A", "91A0", "91B", "91C", "91D", "91E", "91F", "91G"]
+
+
 def test_a_read_compacts_the_segments_into_one_base(tmp_path: Path) -> None:
     store = new_store(tmp_path / "s.db")
     for i in range(3):
