@@ -230,7 +230,7 @@ class EmbeddedStore:
         (``linkrisk.graph.bulk``): several times faster than ``write_batch`` per batch. The
         merge bumps the generations of the tables it writes, and the staged rows become the
         mirror's segments for those generations once the merge has committed."""
-        from linkrisk.graph.bulk import mirrored_session  # bulk imports this module
+        from linkrisk.graph.bulk_mirror import mirrored_session  # bulk imports this module
 
         return mirrored_session(self.path, self.mirror if self.mirrored else None)
 

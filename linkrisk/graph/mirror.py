@@ -163,7 +163,7 @@ class Mirror:
             tmp = directory / f".pending-{uuid.uuid4().hex}.arrow"
             _write(tmp, table)
             os.replace(tmp, directory / f"base-{generation}.arrow")
-        except OSError as exc:
+        except (OSError, pa.ArrowException) as exc:  # the segments stay: the next read compacts
             log.warning("columnar mirror of %s: base not written: %s", name, exc)
             return
         bases, segments = self._files(name)
