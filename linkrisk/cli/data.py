@@ -119,8 +119,12 @@ def load(
                 for r in reports
             ],
         )
+    failed = [r for r in reports if r.status == "failed"]
+    for report in failed:
+        typer.secho(f"not loaded: {report.error}", err=True)
     if rejected and not tolerate:
         typer.secho(
             f"{rejected:,} rows rejected (see the rejects files; --tolerate to accept)", err=True
         )
+    if failed or (rejected and not tolerate):
         raise typer.Exit(1)

@@ -113,14 +113,20 @@ def _stage(
         source.close()
 
 
+#: what ``linkrisk generate`` writes beside a city's data files: its description, not data
+GENERATOR_METADATA = frozenset({"manifest.json", "ground_truth.json"})
+
+
 def data_files(directory: Path) -> list[Path]:
-    """The loadable files of a directory (not reject files, hidden files or other types)."""
+    """The loadable files of a directory (not reject files, hidden files, other types or a
+    generated city's metadata)."""
     return sorted(
         p
         for p in directory.iterdir()
         if p.is_file()
         and not p.name.startswith((".", "~$"))
         and not p.name.endswith(REJECT_SUFFIX)
+        and p.name not in GENERATOR_METADATA
         and p.suffix.lower() in FORMATS
     )
 
