@@ -207,12 +207,10 @@ class PendingSegment:
     def publish(self, generation: int) -> None:
         """Called after the commit that moved the table to ``generation``."""
         try:
-            if self._elsewhere:
-                pass
-            elif self._writer is None:
-                _write(self.path, TABLES[self.name].schema.empty_table())
-            else:
+            if self._writer is not None:
                 self._writer.close()
+            elif not self._elsewhere:  # no rows were written: the empty table
+                _write(self.path, TABLES[self.name].schema.empty_table())
             if not self._failed:
                 kind = ".distinct" if self.distinct else ""
                 os.replace(self.path, self.directory / f"{generation}{kind}.arrow")
