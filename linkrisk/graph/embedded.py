@@ -56,6 +56,23 @@ def _for_sqlite(table: Table, data: pa.Table, sort: bool = True) -> pa.Table:
     return staged.sort_by([(k, "ascending") for k in table.key])
 
 
+def finish_load_statement(record: LoadRecord) -> tuple[str, list[Any]]:
+    """The UPDATE that records how a load ended (a bulk merge runs it in its own transaction,
+    so a loader that dies after the merge commits still leaves the load recorded as done)."""
+    return (
+        "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?, counts = ?"
+        " WHERE load_id = ?",
+        [
+            record.finished,
+            record.rows_ok,
+            record.rows_rejected,
+            record.status,
+            json.dumps(record.counts),
+            record.load_id,
+        ],
+    )
+
+
 class EmbeddedStore:
     """SQLite-backed ``GraphStore``. Safe to share between threads (one connection, a lock)."""
 
@@ -247,19 +264,7 @@ class EmbeddedStore:
 
     def finish_load(self, record: LoadRecord) -> None:
         with self._lock:
-            self._conn.execute(
-                "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?,"
-                " counts = ?"
-                " WHERE load_id = ?",
-                (
-                    record.finished,
-                    record.rows_ok,
-                    record.rows_rejected,
-                    record.status,
-                    json.dumps(record.counts),
-                    record.load_id,
-                ),
-            )
+            self._conn.execute(*finish_load_statement(record))
 
     def load_history(self, limit: int = 100) -> list[LoadRecord]:
         with self._lock:

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from linkrisk.config import Settings
 from linkrisk.errors import InputError, LinkriskError, SourceFileError
+from linkrisk.graph.embedded import finish_load_statement
 from linkrisk.graph.store import GraphStore, LoadRecord
 from linkrisk.loaders.checks import Context
 from linkrisk.loaders.dedupe import DuplicateTracker
@@ -181,7 +182,8 @@ class FileLoad:
     def commit(self) -> None:
         if self.session is not None and self.tables and self.failure is None:
             self.started_load()
-            self.session.send_commit()
+            self._fill_record("done")  # recorded by the merge itself, then again by finish()
+            self.session.send_commit([finish_load_statement(self.record)])
 
     def finish(self) -> LoadReport:
         """Wait for the merge, close the reject file and record the load; raises what failed."""
@@ -209,10 +211,10 @@ class FileLoad:
             report.rows_per_second = (
                 round(report.rows_read / report.seconds, 1) if report.seconds else 0.0
             )
+            if report.status != "done" and self.session is not None:
+                report.rows_ok = 0  # a bulk load writes all of a file or nothing
             self.started_load()
-            record.finished, record.status = _now(), "done" if report.status == "done" else "failed"
-            record.rows_ok, record.rows_rejected = report.rows_ok, report.rows_rejected
-            record.counts = {**report.table_counts, "duplicates": report.duplicates}
+            self._fill_record("done" if report.status == "done" else "failed")
             self.store.finish_load(record)
         log.info(
             "loaded %s (%s): %d ok, %d rejected, %d duplicates in %.1f s",
@@ -224,3 +226,9 @@ class FileLoad:
             report.seconds,
         )
         return report
+
+    def _fill_record(self, status: str) -> None:
+        report, record = self.report, self.record
+        record.finished, record.status = _now(), status
+        record.rows_ok, record.rows_rejected = report.rows_ok, report.rows_rejected
+        record.counts = {**self.tables, "duplicates": report.duplicates}

@@ -12,7 +12,7 @@ from linkrisk.config import Settings
 from linkrisk.errors import SourceFileError
 from linkrisk.graph.embedded import EmbeddedStore
 from linkrisk.loaders import encoding, readers
-from linkrisk.loaders.pipeline import LoadReport, load_directory, load_file
+from linkrisk.loaders.pipeline import LoadReport, _stage, load_directory, load_file
 from tests.factories import dump_tables, new_store
 from tests.loaders.conftest import write_csv
 from tests.loaders.synth import make_resident_id, make_uscc
@@ -89,6 +89,36 @@ def test_an_exception_mid_file_leaves_nothing(
         load_file(path, store, settings=Settings(batch_size=3), progress=interrupt)
     assert store.counts()["subjects"] == 0
     assert store.load_history()[0].status == "failed"
+
+
+def test_the_merge_records_the_load_itself(tmp_path: Path, rng: random.Random) -> None:
+    """A loader that dies once the merge has committed still leaves its load recorded as done
+    (the merge runs the load record's UPDATE in its own transaction)."""
+    store = new_store(tmp_path / "s.db")
+    rows = [[make_uscc(rng), f"测试{i}"] for i in range(4)]
+    path = write_csv(tmp_path / "orgs.csv", ["统一社会信用代码", "企业名称"], rows)
+    load = _stage(path, store, None, None, None, Settings(), None, None, 1)
+    load.commit()
+    assert load.session is not None
+    load.session.wait_commit()  # and no finish(): as if the loader died here
+    [record] = store.load_history()
+    assert (record.status, record.rows_ok) == ("done", 4)
+    assert record.counts == {"subjects": 4, "duplicates": 0}
+    load.session.__exit__(None, None, None)
+
+
+def test_a_failed_bulk_file_reports_no_rows_loaded(tmp_path: Path, rng: random.Random) -> None:
+    store = new_store(tmp_path / "s.db")
+    rows = [[make_uscc(rng), f"测试{i}"] for i in range(10)]
+    write_csv(tmp_path / "orgs.csv", ["统一社会信用代码", "企业名称"], rows)
+
+    def interrupt(report: LoadReport) -> None:
+        if report.rows_read >= 6:
+            raise SourceFileError("the disk went away")
+
+    [report] = load_directory(tmp_path, store, settings=Settings(batch_size=3), progress=interrupt)
+    assert (report.status, report.rows_ok) == ("failed", 0)
+    assert store.load_history()[0].rows_ok == 0 and store.counts()["subjects"] == 0
 
 
 def test_a_directory_load_merges_and_records_files_in_order(
