@@ -37,7 +37,7 @@ import pyarrow as pa
 
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
 from linkrisk.graph.bulk_writer import frame
-from linkrisk.graph.embedded import _for_sqlite
+from linkrisk.graph.sqlite_rows import for_sqlite
 from linkrisk.loaders.records import TABLES
 
 #: frames waiting for the sender thread (a frame is one batch, ~2 MB at 20,000 rows)
@@ -113,7 +113,7 @@ class BulkSession:
         if self._awaiting:
             raise RuntimeError("wait for the commit under way before staging more rows")
         parts = [
-            (name, _ipc(_for_sqlite(TABLES[name], data, sort=False)))
+            (name, _ipc(for_sqlite(TABLES[name], data, sort=False)))
             for name, data in tables.items()
             if data.num_rows
         ]

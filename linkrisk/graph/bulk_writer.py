@@ -54,6 +54,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.graph.schema_sql import CANONICAL_INDEXES, index_ddl, upsert_sql
+from linkrisk.graph.sqlite_rows import from_sqlite
 from linkrisk.loaders.records import TABLES, Table
 
 PREFIX = struct.Struct(">IQ")  # header bytes, payload bytes
@@ -97,24 +98,12 @@ def in_key_order(table: Table, parts: list[pa.Table]) -> pa.Table:
     return data.take(pc.sort_indices(data[table.key[0]])) if data.num_rows > 1 else data
 
 
-def canonical(table: Table, data: pa.Table) -> pa.Table:
-    """Rows as the parent staged them (SQLite's form: dates as text, booleans as 0/1, missing
-    key parts as '') back in the canonical schema; a missing key part stays '' (the mirror
-    reads it as NULL, as a read from SQLite does)."""
-    arrays = []
-    for field, column in zip(table.schema, data.columns, strict=True):
-        if pa.types.is_date32(field.type):
-            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-        arrays.append(pc.cast(column, field.type))
-    return pa.Table.from_arrays(arrays, schema=table.schema)
-
-
 def write_segment(path: str, table: Table, data: pa.Table) -> bool:
     """The rows (in key order) as the mirror's pending segment; False when it cannot be written
     (the parent then leaves the segment out, and the table is read from SQLite once)."""
     try:
         with pa.ipc.new_file(path, table.schema) as writer:
-            writer.write_table(canonical(table, data))
+            writer.write_table(from_sqlite(table, data))
     except (OSError, pa.ArrowException):
         return False
     return True

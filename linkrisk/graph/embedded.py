@@ -23,54 +23,15 @@ from linkrisk.errors import InputError, StoreUnavailable
 from linkrisk.graph.arrow_reader import stream_table
 from linkrisk.graph.mirror import GENERATION_SQL, Mirror, bump_generations
 from linkrisk.graph.schema_sql import MIGRATIONS, upsert_sql
+from linkrisk.graph.sqlite_rows import finish_load_statement, for_sqlite
 from linkrisk.graph.store import LoadRecord
-from linkrisk.loaders.records import TABLES, Table
+from linkrisk.loaders.records import TABLES
 
 if TYPE_CHECKING:
     from linkrisk.graph.bulk import BulkSession
 
 
 _UPSERTS = {name: upsert_sql(t) for name, t in TABLES.items()}
-
-
-def _for_sqlite(table: Table, data: pa.Table, sort: bool = True) -> pa.Table:
-    """The batch as SQLite will store it: dates as ISO text, booleans as 0/1, key NULLs as ''."""
-    missing = set(table.column_names) - set(data.column_names)
-    if missing:
-        raise InputError(f"batch for {table.name} lacks columns {sorted(missing)}")
-    arrays = []
-    for name in table.column_names:
-        column = data.column(name)
-        if pa.types.is_date32(column.type):
-            column = pc.cast(column, pa.string())
-        elif pa.types.is_boolean(column.type):
-            column = pc.cast(column, pa.int8())
-        if name in table.key:
-            column = pc.fill_null(column, "")
-        arrays.append(column)
-    staged = pa.Table.from_arrays(arrays, names=table.column_names)
-    if not sort:  # the bulk writer sorts the whole load itself
-        return staged
-    # In key order the B-tree is written page after page instead of at random (USCCs and person
-    # hashes arrive in no order); Arrow's sort is stable, so a later duplicate still wins.
-    return staged.sort_by([(k, "ascending") for k in table.key])
-
-
-def finish_load_statement(record: LoadRecord) -> tuple[str, list[Any]]:
-    """The UPDATE that records how a load ended (a bulk merge runs it in its own transaction,
-    so a loader that dies after the merge commits still leaves the load recorded as done)."""
-    return (
-        "UPDATE loads SET finished = ?, rows_ok = ?, rows_rejected = ?, status = ?, counts = ?"
-        " WHERE load_id = ?",
-        [
-            record.finished,
-            record.rows_ok,
-            record.rows_rejected,
-            record.status,
-            json.dumps(record.counts),
-            record.load_id,
-        ],
-    )
 
 
 class EmbeddedStore:
@@ -124,7 +85,7 @@ class EmbeddedStore:
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
-        staged = {n: _for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
+        staged = {n: for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
         segments = {n: self.mirror.pending(n) if self.mirrored else None for n in staged}
         try:
             for name, segment in segments.items():

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from linkrisk.config import Settings
 from linkrisk.errors import InputError, LinkriskError, SourceFileError
-from linkrisk.graph.embedded import finish_load_statement
+from linkrisk.graph.sqlite_rows import finish_load_statement
 from linkrisk.graph.store import GraphStore, LoadRecord
 from linkrisk.loaders.checks import Context
 from linkrisk.loaders.dedupe import DuplicateTracker

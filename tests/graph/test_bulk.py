@@ -19,7 +19,8 @@ import pytest
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
 from linkrisk.graph.bulk import BulkSession
 from linkrisk.graph.bulk_writer import write_segment
-from linkrisk.graph.embedded import EmbeddedStore, _for_sqlite
+from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.sqlite_rows import for_sqlite
 from linkrisk.loaders.records import TABLES
 from tests.factories import dump_tables, new_store, org, person, table
 
@@ -292,6 +293,6 @@ def test_the_writer_leaves_each_table_in_key_order_in_the_mirror(tmp_path: Path)
 
 
 def test_a_segment_the_writer_cannot_write_is_left_out(tmp_path: Path) -> None:
-    data = _for_sqlite(TABLES["subjects"], table("subjects", [org("91A")]), sort=False)
+    data = for_sqlite(TABLES["subjects"], table("subjects", [org("91A")]), sort=False)
     assert not write_segment(str(tmp_path / "missing" / "s.arrow"), TABLES["subjects"], data)
     assert write_segment(str(tmp_path / "s.arrow"), TABLES["subjects"], data)
