@@ -232,12 +232,10 @@ class BulkSession:
             self._sender.join()
             self._sender = None
         assert child.stdin is not None
-        try:
+        with contextlib.suppress(OSError):  # the child may be gone already
             if send_abort and self._send_error is None:
                 child.stdin.write(frame({"op": "abort"}))
             child.stdin.close()  # end of input: the child discards its staging and exits
-        except OSError:
-            pass
         if child.stdout is not None:
             child.stdout.close()
         self._stderr.close()

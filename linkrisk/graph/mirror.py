@@ -27,6 +27,7 @@ row written per key.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -220,11 +221,9 @@ class PendingSegment:
             self.path.unlink(missing_ok=True)
 
     def discard(self) -> None:
-        try:
-            if self._writer is not None:
+        if self._writer is not None:
+            with contextlib.suppress(OSError):  # the file is removed below either way
                 self._writer.close()
-        except OSError:
-            pass
         self.path.unlink(missing_ok=True)
 
 
