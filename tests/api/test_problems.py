@@ -41,6 +41,12 @@ def test_validation_errors_list_where_but_never_the_value(client: TestClient, ke
     assert number not in response.text
 
 
+def test_a_cursor_past_what_sqlite_holds_is_invalid_input(client: TestClient, keys: Keys) -> None:
+    admin = keys.headers("admin")
+    check(client.get(f"/v1/audit?after={2**63}", headers=admin), 422, "invalid-input")
+    assert client.get(f"/v1/audit?after={2**63 - 1}", headers=admin).json()["items"] == []
+
+
 def test_framework_errors(client: TestClient, keys: Keys) -> None:
     check(client.get("/nowhere"), 404, "not-found")
     body = check(client.put("/v1/me", headers=keys.headers("admin")), 405, "method-not-allowed")

@@ -24,6 +24,7 @@ from linkrisk.api.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["admin"])
+SQLITE_MAX_INT = 2**63 - 1  # a larger sequence number cannot reach SQLite (OverflowError)
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
@@ -134,7 +135,10 @@ async def revoke(
 async def audit(
     _: Admin,
     services: AppServices,
-    after: Annotated[int, Query(ge=0, description="return records after this sequence number")] = 0,
+    after: Annotated[
+        int,
+        Query(ge=0, le=SQLITE_MAX_INT, description="return records after this sequence number"),
+    ] = 0,
     limit: Limit = 100,
 ) -> AuditList:
     records, total = services.audit.page(limit=limit, after_seq=after)
