@@ -9,11 +9,11 @@ from typing import Any
 import pyarrow as pa
 
 from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.loaders.records import TABLES
+from linkrisk.loaders.records import TABLES, WRITABLE
 
 
 def table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    schema = TABLES[name].schema
+    schema = WRITABLE[name].schema
     return pa.Table.from_pylist(
         [{f.name: r.get(f.name) for f in schema} for r in rows], schema=schema
     )

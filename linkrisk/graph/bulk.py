@@ -38,7 +38,7 @@ import pyarrow as pa
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
 from linkrisk.graph.bulk_writer import frame
 from linkrisk.graph.sqlite_rows import for_sqlite
-from linkrisk.loaders.records import TABLES
+from linkrisk.loaders.records import WRITABLE
 
 #: frames waiting for the sender thread (a frame is one batch, ~2 MB at 20,000 rows)
 PENDING_FRAMES = 8
@@ -107,13 +107,13 @@ class BulkSession:
         """Queue one batch (several tables that belong together) for the child. ``distinct``
         names tables whose keys the caller vouches are distinct across everything it stages
         with them so named in this session (the columnar mirror then skips grouping them)."""
-        unknown = set(tables) - set(TABLES)
+        unknown = set(tables) - set(WRITABLE)
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
         if self._awaiting:
             raise RuntimeError("wait for the commit under way before staging more rows")
         parts = [
-            (name, _ipc(for_sqlite(TABLES[name], data, sort=False)))
+            (name, _ipc(for_sqlite(WRITABLE[name], data, sort=False)))
             for name, data in tables.items()
             if data.num_rows
         ]

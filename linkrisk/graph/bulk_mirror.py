@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from linkrisk.graph.bulk import BulkResult, BulkSession
 from linkrisk.graph.mirror import BUMP_SQL, Mirror, PendingSegment
+from linkrisk.loaders.records import MENTIONS, stored_in
 
 
 class _MirroredSession(BulkSession):
@@ -25,7 +26,7 @@ class _MirroredSession(BulkSession):
     first in the merge)."""
 
     def __init__(self, db: Path, mirror: Mirror | None) -> None:
-        super().__init__(db, on_commit=lambda names: [(BUMP_SQL, [n]) for n in names])
+        super().__init__(db, on_commit=lambda names: [(BUMP_SQL, [stored_in(n)]) for n in names])
         self.mirror = mirror
         self._distinct: dict[str, bool] = {}
         self._segments: dict[str, PendingSegment | None] = {}
@@ -41,7 +42,9 @@ class _MirroredSession(BulkSession):
         self._committing = sorted(self._tables)  # the order of the generation bumps
         if self.mirror is not None:
             self._segments = {
-                name: self.mirror.pending(name, self._distinct.get(name, False))
+                name: self.mirror.pending(
+                    stored_in(name), self._distinct.get(name, False), name == MENTIONS.name
+                )
                 for name in self._committing
             }
         self._distinct.clear()

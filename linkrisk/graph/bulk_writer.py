@@ -55,12 +55,12 @@ import pyarrow.compute as pc
 
 from linkrisk.graph.schema_sql import CANONICAL_INDEXES, index_ddl, upsert_sql
 from linkrisk.graph.sqlite_rows import from_sqlite
-from linkrisk.loaders.records import TABLES, Table
+from linkrisk.loaders.records import WRITABLE, Table
 
 PREFIX = struct.Struct(">IQ")  # header bytes, payload bytes
 #: a table whose staged rows are at least this share of its rows has its indexes rebuilt
 REBUILD_SHARE = 0.25
-UPSERTS = {name: upsert_sql(table) for name, table in TABLES.items()}
+UPSERTS = {name: upsert_sql(table) for name, table in WRITABLE.items()}
 
 
 class Refused(Exception):
@@ -131,7 +131,7 @@ class Writer:
         buffer, offset = pa.py_buffer(payload), 0
         batch = []
         for name, size in tables:
-            table = TABLES.get(name)
+            table = WRITABLE.get(name)
             if table is None:
                 raise Refused(f"unknown canonical table {name!r}")
             with pa.ipc.open_stream(buffer.slice(offset, size)) as reader:
@@ -153,12 +153,12 @@ class Writer:
         seconds: dict[str, float] = {}
         rebuilt: list[str] = []
         results: list[list[tuple[Any, ...]]] = []
-        names = [name for name in TABLES if name in self.staged]
+        names = [name for name in WRITABLE if name in self.staged]
         mirrored: list[str] = []
         # the next table is sorted (Arrow, GIL released) while SQLite upserts this one
         with ThreadPoolExecutor(1, thread_name_prefix="linkrisk-bulk-sort") as pool:
             ordered = {
-                n: pool.submit(_ordered, TABLES[n], self.staged.pop(n), mirror.get(n))
+                n: pool.submit(_ordered, WRITABLE[n], self.staged.pop(n), mirror.get(n))
                 for n in names
             }
             if names:

@@ -97,6 +97,13 @@ def _keep_known(var: str, table: Table, skip: tuple[str, ...]) -> str:
     )
 
 
+def _fill_unknown(var: str, table: Table, skip: tuple[str, ...]) -> str:
+    """``SET`` items where the row's value is taken only where none is known."""
+    return ",\n    ".join(
+        f"{var}.{c} = coalesce({var}.{c}, row.{c})" for c in table.column_names if c not in skip
+    )
+
+
 def _replace(var: str, table: Table, skip: tuple[str, ...]) -> str:
     """``SET`` items that take the row's value (a null removes the property)."""
     return ",\n    ".join(f"{var}.{c} = row.{c}" for c in table.column_names if c not in skip)
@@ -280,6 +287,32 @@ SET s:{_PER},
 REMOVE s:{_ORG}
 """
 """Upsert persons; a null never overwrites a known value."""
+
+MENTION_ORGANISATIONS = f"""
+UNWIND $rows AS row
+MERGE (s:{_S} {{sid: row.sid}})
+WITH s, row, s.kind IS NULL AS unknown
+SET {_fill_unknown("s", SUBJECTS, ("sid",))}
+WITH s, unknown
+WHERE unknown
+SET s:{_ORG}
+REMOVE s:{_PER}
+"""
+"""Organisations another file mentions: they only fill in unknown properties, and label a
+subject only when its kind was unknown (a placeholder or a new node)."""
+
+MENTION_PERSONS = f"""
+UNWIND $rows AS row
+MERGE (s:{_S} {{sid: row.sid}})
+WITH s, row, s.kind IS NULL AS unknown
+SET {_fill_unknown("s", SUBJECTS, ("sid",))}
+WITH s, unknown
+WHERE unknown
+SET s:{_PER}
+REMOVE s:{_ORG}
+"""
+"""Persons another file mentions: they only fill in unknown properties, and label a subject
+only when its kind was unknown (a placeholder or a new node)."""
 
 MERGE_HOLDINGS = f"""
 UNWIND $rows AS row

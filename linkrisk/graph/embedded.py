@@ -3,8 +3,9 @@
 Each ``write_batch`` is one ``BEGIN IMMEDIATE … COMMIT`` transaction, so a process killed mid-load
 leaves every batch either wholly written or absent. Writes are upserts on the canonical keys:
 loading the same rows twice changes nothing. For subjects, a NULL in an incoming row never
-overwrites a known value (a firm first seen as a shareholder keeps the name and region that its
-registration file later supplies, whatever the order of loading).
+overwrites a known value, and a subject row another file mentions in passing (``mentions``) only
+fills in unknown values: a firm first seen as a shareholder takes the name, kind and region
+its registration file supplies, whatever the order of loading.
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ import pyarrow.compute as pc
 
 from linkrisk.errors import InputError, StoreUnavailable
 from linkrisk.graph.arrow_reader import stream_table
-from linkrisk.graph.mirror import GENERATION_SQL, Mirror, bump_generations
+from linkrisk.graph.mirror import GENERATION_SQL, Mirror, PendingSegment, bump_generations
 from linkrisk.graph.schema_sql import MIGRATIONS, upsert_sql
 from linkrisk.graph.sqlite_rows import finish_load_statement, for_sqlite
 from linkrisk.graph.store import LoadRecord
-from linkrisk.loaders.records import TABLES
+from linkrisk.loaders.records import MENTIONS, TABLES, WRITABLE, stored_in
 
 if TYPE_CHECKING:
     from linkrisk.graph.bulk import BulkSession
 
 
-_UPSERTS = {name: upsert_sql(t) for name, t in TABLES.items()}
+_UPSERTS = {name: upsert_sql(t) for name, t in WRITABLE.items()}
 
 
 class EmbeddedStore:
@@ -82,20 +83,24 @@ class EmbeddedStore:
 
     # -- writes -----------------------------------------------------------------------------
     def write_batch(self, tables: Mapping[str, pa.Table]) -> None:
-        unknown = set(tables) - set(TABLES)
+        unknown = set(tables) - set(WRITABLE)
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
-        staged = {n: for_sqlite(TABLES[n], t) for n, t in tables.items() if t.num_rows}
-        segments = {n: self.mirror.pending(n) if self.mirrored else None for n in staged}
+        written = [n for n in WRITABLE if n in tables and tables[n].num_rows]  # mentions last
+        staged = {n: for_sqlite(WRITABLE[n], tables[n]) for n in written}
+        segments = {n: self._pending(n) for n in staged}
         try:
             for name, segment in segments.items():
                 if segment is not None:
                     segment.write(tables[name])
             with self.transaction() as conn:
-                for name, data in staged.items():
+                generations: dict[str, int] = {}
+                for name, data in staged.items():  # each written table moves a generation
                     columns = [data.column(i).to_pylist() for i in range(data.num_columns)]
                     conn.executemany(_UPSERTS[name], zip(*columns, strict=True))
-                generations = bump_generations(conn, list(staged))
+                    generations.update(
+                        (name, g) for g in bump_generations(conn, [stored_in(name)]).values()
+                    )
         except BaseException:
             for segment in segments.values():
                 if segment is not None:
@@ -104,6 +109,11 @@ class EmbeddedStore:
         for name, segment in segments.items():
             if segment is not None and name in generations:
                 segment.publish(generations[name])
+
+    def _pending(self, name: str) -> PendingSegment | None:
+        if not self.mirrored:
+            return None
+        return self.mirror.pending(stored_in(name), mentions=name == MENTIONS.name)
 
     def transaction(self) -> _Transaction:
         """``with store.transaction() as conn:`` runs one immediate transaction."""

@@ -9,7 +9,8 @@ whole-table read becomes a memory map plus a compaction.
 Layout, per canonical table, under ``<db>.columnar/<table>/``:
 
 - ``<G>.arrow`` — the rows of the write that moved the table to generation ``G``
-  (``<G>.distinct.arrow`` when the writer vouched that their keys are distinct);
+  (``<G>.distinct.arrow`` when the writer vouched that their keys are distinct,
+  ``<G>.mentions.arrow`` for subjects mentioned in passing, which only fill in unknown values);
 - ``base-<G>.arrow`` — the whole table as of generation ``G`` (written after a compaction);
 - ``.pending-*.arrow`` — written before the transaction commits, renamed to ``<G>.arrow`` after.
 
@@ -21,8 +22,8 @@ before migration 5 — makes the reader fall back to SQLite and write the result
 Writes must go through the store (``write_batch`` or a bulk session), as they always had to.
 
 Compaction (``mirror_compact``) gives what SQLite's upserts give: for ``subjects`` the last
-known (non-null) value of each column (a NULL never overwrites), for every other table the last
-row written per key.
+known (non-null) value of each column (a NULL never overwrites) unless only mentions know it,
+then the first they gave; for every other table the last row written per key.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from linkrisk.graph.mirror_compact import Segment, compact
+from linkrisk.graph.sqlite_rows import blanks_as_null
 from linkrisk.loaders.records import TABLES
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ GENERATION_SQL = "SELECT generation FROM table_generations WHERE name = ?"
 
 #: writes the bases compaction gives (one at a time: they are large, and the disk is one)
 _WRITER = ThreadPoolExecutor(1, thread_name_prefix="linkrisk-mirror")
-_SEGMENT = re.compile(r"^(base-)?(\d+)(\.distinct)?\.arrow$")
+_SEGMENT = re.compile(r"^(base-)?(\d+)(\.distinct|\.mentions)?\.arrow$")
 
 
 def bump_generations(conn: sqlite3.Connection, names: list[str]) -> dict[str, int]:
@@ -82,12 +84,16 @@ class Mirror:
         return self.root / name
 
     # -- writes -----------------------------------------------------------------------------
-    def pending(self, name: str, distinct: bool = False) -> PendingSegment | None:
+    def pending(
+        self, name: str, distinct: bool = False, mentions: bool = False
+    ) -> PendingSegment | None:
         """A segment to fill before the write commits (None when the mirror cannot be written:
         the table then reads from SQLite until a read writes a new base). ``distinct``: the
-        writer vouches that the keys of the rows it will write are distinct."""
+        writer vouches that the keys of the rows it will write are distinct; ``mentions``:
+        subject rows that only fill in unknown values."""
+        kind = ".mentions" if mentions else ".distinct" if distinct else ""
         try:
-            return PendingSegment(name, self._dir(name), distinct)
+            return PendingSegment(name, self._dir(name), kind)
         except OSError as exc:
             log.warning("columnar mirror of %s not written: %s", name, exc)
             return None
@@ -122,10 +128,7 @@ class Mirror:
             return None
         try:
             base = _open(bases[base_generation]) if usable else None
-            parts = [
-                Segment(_open(segments[g]), segments[g].name.endswith(".distinct.arrow"))
-                for g in wanted
-            ]
+            parts = [_segment(segments[g]) for g in wanted]
         except (OSError, pa.ArrowException) as exc:
             log.warning("columnar mirror of %s unreadable, reading SQLite: %s", name, exc)
             return None
@@ -179,10 +182,11 @@ class Mirror:
 class PendingSegment:
     """An Arrow IPC file of one write's rows, published as ``<G>.arrow`` once G is known."""
 
-    def __init__(self, name: str, directory: Path, distinct: bool = False) -> None:
+    def __init__(self, name: str, directory: Path, kind: str = "") -> None:
+        """``kind``: the file name's marker, ``.distinct``, ``.mentions`` or none."""
         directory.mkdir(parents=True, exist_ok=True)
         self.name = name
-        self.distinct = distinct
+        self.kind = kind
         self.directory = directory
         self.path = directory / f".pending-{uuid.uuid4().hex}.arrow"
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
@@ -193,7 +197,7 @@ class PendingSegment:
         if self._failed:
             return
         try:
-            rows = canonical(self.name, data)
+            rows = blanks_as_null(TABLES[self.name], canonical(self.name, data))  # as stored
             if self._writer is None:
                 self._writer = pa.ipc.new_file(str(self.path), rows.schema)
             self._writer.write_table(rows)
@@ -213,8 +217,7 @@ class PendingSegment:
             elif not self._elsewhere:  # no rows were written: the empty table
                 _write(self.path, TABLES[self.name].schema.empty_table())
             if not self._failed:
-                kind = ".distinct" if self.distinct else ""
-                os.replace(self.path, self.directory / f"{generation}{kind}.arrow")
+                os.replace(self.path, self.directory / f"{generation}{self.kind}.arrow")
         except OSError as exc:
             log.warning("columnar mirror of %s not published: %s", self.name, exc)
         finally:
@@ -230,6 +233,12 @@ class PendingSegment:
 def _write(path: Path, table: pa.Table) -> None:
     with pa.ipc.new_file(str(path), table.schema) as writer:
         writer.write_table(table)
+
+
+def _segment(path: Path) -> Segment:
+    match = _SEGMENT.match(path.name)
+    kind = match.group(3) if match else None
+    return Segment(_open(path), distinct=kind == ".distinct", mentions=kind == ".mentions")
 
 
 def _open(path: Path) -> pa.Table:

@@ -2,15 +2,17 @@
 SQLite holds, without asking SQLite.
 
 What SQLite's upserts give: for ``subjects`` the last known (non-null) value of each column (a
-NULL never overwrites), for every other table the last row written per key. Key parts SQLite
-stores as '' (a missing string key part) group with NULLs; a NaN is stored as NULL; a read
-returns '' as NULL.
+NULL never overwrites), except that mentions (``records.MENTIONS``) only fill in unknown values;
+for every other table the last row written per key. Key parts SQLite stores as '' (a missing
+string key part) group with NULLs; a NaN is stored as NULL; a read returns '' as NULL.
 
-For subjects, the rows are sorted by sid and each column's last known value is the largest
-valid row number in each sid's run; for other tables, groups are found by
-dictionary-encoding the key columns and combining the codes, and each keeps its last row. A
-segment the loader marked as having distinct keys (a file's own table, whose duplicate keys the
-loader settled) needs no grouping at all. Results come out in key order, as SQLite reads them.
+For subjects, the rows are sorted by sid and each column takes, in each sid's run, the valid
+row of highest rank: registered rows (and the base's) rank by their row number, above every
+mention, and mentions rank in reverse, so the first known one is taken. For other tables,
+groups are found by dictionary-encoding the key columns and combining the codes, and each keeps
+its last row. A segment the loader marked as having distinct keys (a file's own table, whose
+duplicate keys the loader settled) needs no grouping at all. Results come out in key order, as
+SQLite reads them.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ _CODE_LIMIT = 1 << 62
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """The rows of one write, and whether their keys are distinct (the writer vouches)."""
+    """The rows of one write, whether their keys are distinct (the writer vouches), and whether
+    they are subjects mentioned in passing (only filling in unknown values)."""
 
     rows: pa.Table
     distinct: bool = False
+    mentions: bool = False
 
 
 def compact(table: Table, base: pa.Table | None, segments: list[Segment]) -> pa.Table:
@@ -47,20 +51,25 @@ def compact(table: Table, base: pa.Table | None, segments: list[Segment]) -> pa.
     in key order, onto no base, comes back as the very same table object (nothing to do).
     """
     schema = table.schema
-    parts = [_cast(s.rows, schema) for s in segments if s.rows.num_rows]
-    distinct = len(parts) == 1 and all(s.distinct for s in segments if s.rows.num_rows)
+    segments = [s for s in segments if s.rows.num_rows]
+    parts = [_cast(s.rows, schema) for s in segments]
+    distinct = len(parts) == 1 and segments[0].distinct
     joined = parts[0] if len(parts) == 1 else pa.concat_tables(parts or [schema.empty_table()])
     new = _as_stored(table, joined)
+    mentions = np.repeat([s.mentions for s in segments], [s.rows.num_rows for s in segments])
     if base is None or base.num_rows == 0:
-        return _as_read(table, in_key_order(table, new if distinct else _merge(table, new)))
+        merged = new if distinct else _merge(table, new, mentions)
+        return _as_read(table, in_key_order(table, merged))
     base = base.cast(schema)
     if new.num_rows == 0:
         return base
     touched = _key_in(base, new, list(table.key))
     if table is SUBJECTS:  # known values of the base's touched rows still count
-        merged = _merge(table, pa.concat_tables([base.filter(touched), new]))
+        earlier = base.filter(touched)
+        mentions = np.concatenate([np.zeros(earlier.num_rows, bool), mentions])
+        merged = _merge(table, pa.concat_tables([earlier, new]), mentions)
     else:  # the last rows written replace the base's
-        merged = new if distinct else _merge(table, new)
+        merged = new if distinct else _merge(table, new, mentions)
     merged = in_key_order(table, _as_read(table, merged))
     if _sorted(base[table.key[0]]):  # a base compaction wrote: put the rows in their places
         return _placed(table, base, touched, merged)
@@ -123,7 +132,8 @@ def _cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
 
 
 def _as_stored(table: Table, data: pa.Table) -> pa.Table:
-    """Values as SQLite keeps them: a NaN is stored as NULL (so it never overwrites)."""
+    """Values as SQLite keeps them: a NaN is stored as NULL (so it never overwrites). (An empty
+    text outside the key is stored as NULL too; segments are written so: ``blanks_as_null``.)"""
     for i, field in enumerate(table.schema):
         column = data.column(i)
         if pa.types.is_floating(field.type) and pc.any(pc.is_nan(column)).as_py():
@@ -190,28 +200,31 @@ def _last_rows(codes: np.ndarray, groups: int) -> np.ndarray:
     return last
 
 
-def _merge(table: Table, rows: pa.Table) -> pa.Table:
-    """One row per key: the last row written, or for subjects each column's last known value."""
+def _merge(table: Table, rows: pa.Table, mentions: np.ndarray) -> pa.Table:
+    """One row per key: the last row written, or for subjects each column's value as SQLite's
+    upserts give it (``mentions``: the rows that only fill in unknown values)."""
     if rows.num_rows == 0:
         return rows
     if table is SUBJECTS:
-        return _merge_subjects(rows)
+        return _merge_subjects(rows, mentions)
     codes, groups = group_codes(rows, list(table.key))
     last = _last_rows(codes, groups)
     return rows.take(pa.array(np.sort(last[last >= 0])))
 
 
-def _merge_subjects(rows: pa.Table) -> pa.Table:
-    """Each sid's last known value of every column, in sid order.
+def _merge_subjects(rows: pa.Table, mentions: np.ndarray) -> pa.Table:
+    """Each sid's known value of every column, in sid order: the last known one, unless only
+    mentions know it (then the first they gave).
 
     The rows are sorted by sid, stably (a sid's rows stay in write order), merging the sorted
     runs the bulk writer's segments are (``_fixed_keys``; on the 2M-subject city's 12.9M segment
     rows, 1 s, where hashing them with ``pc.dictionary_encode`` took 4–5 s). Runs of one sid are
     found by comparing the sorted sids as rows of words (numpy's ``!=`` of fixed-width bytes
-    took 0.9 s of that city's compaction, this 0.2 s). A column's last known value in a run is
-    its largest valid row number (``np.maximum.at``); the columns are merged on two threads
-    (Arrow's ``take`` releases the GIL), the other core being idle while a snapshot build waits
-    for its subjects."""
+    took 0.9 s of that city's compaction, this 0.2 s). A column's value in a run is that of
+    its valid row of highest rank (``np.maximum.at``): a registered row ranks by its row
+    number, above every mention; a mention ranks by its row number reversed. The columns are
+    merged on two threads (Arrow's ``take`` releases the GIL), the other core being idle while
+    a snapshot build waits for its subjects."""
     n = rows.num_rows
     keys = _fixed_keys(rows["sid"])
     order = np.argsort(keys, kind="stable")
@@ -224,16 +237,28 @@ def _merge_subjects(rows: pa.Table) -> pa.Table:
     group = np.empty(n, np.int64)  # each row's sid, numbered in sid order
     group[order] = np.cumsum(new) - 1
     groups = int(group[order[-1]]) + 1
-    last = _last_rows(group, groups)
+    row = np.arange(n, dtype=np.int64)
+    rank = np.where(mentions, n - 1 - row, n + row) if mentions.any() else row
+
+    def of_rank(chosen: np.ndarray) -> pa.Array:
+        """The rows the best ranks are of (-1: none, masked)."""
+        missing = chosen < 0
+        if mentions.any():
+            chosen = np.where(chosen >= n, chosen - n, n - 1 - chosen)
+        return pa.array(chosen, mask=missing)
+
+    best = np.full(groups, -1, np.int64)
+    np.maximum.at(best, group, rank)
+    best_rows = of_rank(best)
 
     def merged(name: str) -> pa.ChunkedArray:
         column = rows[name]
         if column.null_count == 0:
-            return column.take(pa.array(last))
+            return column.take(best_rows)
         valid = np.flatnonzero(pc.is_valid(column).to_numpy(zero_copy_only=False))
         chosen = np.full(groups, -1, np.int64)
-        np.maximum.at(chosen, group[valid], valid)
-        return column.take(pa.array(chosen, mask=chosen < 0))
+        np.maximum.at(chosen, group[valid], rank[valid])
+        return column.take(of_rank(chosen))
 
     with ThreadPoolExecutor(2, thread_name_prefix="linkrisk-compact") as pool:
         columns = list(pool.map(merged, SUBJECTS.column_names))

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from linkrisk.errors import InputError
 from linkrisk.graph import cypher
-from linkrisk.loaders.records import TABLES, SubjectKind, Table
+from linkrisk.loaders.records import WRITABLE, SubjectKind, Table
 
 #: nullable key columns and the text key that stands in for them in MERGE ("" when unknown)
 NULLABLE_KEYS: dict[str, tuple[str, str]] = {
@@ -28,12 +28,12 @@ NULLABLE_KEYS: dict[str, tuple[str, str]] = {
 
 def check_batch(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
     """The batch in canonical column order, or an ``InputError`` before anything is written."""
-    unknown = set(tables) - set(TABLES)
+    unknown = set(tables) - set(WRITABLE)
     if unknown:
         raise InputError(f"unknown canonical tables {sorted(unknown)}")
     checked = {}
     for name, data in tables.items():
-        table = TABLES[name]
+        table = WRITABLE[name]
         missing = set(table.column_names) - set(data.column_names)
         if missing:
             raise InputError(f"batch for {name} lacks columns {sorted(missing)}")
@@ -62,13 +62,18 @@ def with_merge_keys(name: str, data: pa.Table) -> pa.Table:
 
 
 def write_plan(tables: Mapping[str, pa.Table]) -> list[tuple[str, pa.Table]]:
-    """(statement, rows) pairs of a checked batch in write order: subjects first, by label."""
+    """(statement, rows) pairs of a checked batch in write order: subjects first, by label,
+    then the subjects mentioned in passing (which only fill in unknown values)."""
     plan: list[tuple[str, pa.Table]] = []
-    subjects = tables.get("subjects")
-    if subjects is not None and subjects.num_rows:
-        is_person = pc.equal(subjects.column("kind"), SubjectKind.PERSON.value)
-        plan.append((cypher.MERGE_ORGANISATIONS, subjects.filter(pc.invert(is_person))))
-        plan.append((cypher.MERGE_PERSONS, subjects.filter(is_person)))
+    for name, for_orgs, for_persons in (
+        ("subjects", cypher.MERGE_ORGANISATIONS, cypher.MERGE_PERSONS),
+        ("mentions", cypher.MENTION_ORGANISATIONS, cypher.MENTION_PERSONS),
+    ):
+        subjects = tables.get(name)
+        if subjects is not None and subjects.num_rows:
+            is_person = pc.equal(subjects.column("kind"), SubjectKind.PERSON.value)
+            plan.append((for_orgs, subjects.filter(pc.invert(is_person))))
+            plan.append((for_persons, subjects.filter(is_person)))
     for name, statement in cypher.WRITES.items():
         data = tables.get(name)
         if data is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from linkrisk.loaders.records import TABLES, Table
+from linkrisk.loaders.records import MENTIONS, SUBJECTS, TABLES, Table, stored_in
 
 
 def sql_type(type_: pa.DataType) -> str:
@@ -61,29 +61,32 @@ def index_ddl(table: str, index: str, columns: str) -> str:
 
 
 def upsert_sql(table: Table) -> str:
-    """INSERT … ON CONFLICT on the canonical key (for subjects, NULL never overwrites), one row
-    of parameters in column order: ``EmbeddedStore.write_batch`` runs it with ``executemany``,
-    the bulk writer binds whole Arrow tables to it. Rows are applied in order, so of two rows
-    with one key the later wins (for subjects: its known values do)."""
+    """INSERT … ON CONFLICT on the canonical key, one row of parameters in column order:
+    ``EmbeddedStore.write_batch`` runs it with ``executemany``, the bulk writer binds whole
+    Arrow tables to it. Rows are applied in order: of two rows with one key the later wins. For
+    subjects a NULL never overwrites (the later row's known values win); mentions go into
+    subjects and only fill in unknown values (``records.MENTIONS``)."""
     names = table.column_names
-    keep_known = table.name == "subjects"
-    updates = [
-        f"{n} = coalesce(excluded.{n}, {table.name}.{n})" if keep_known else f"{n} = excluded.{n}"
-        for n in names
-        if n not in table.key
-    ]
-    action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
-    if keep_known and updates:
-        # Only when an incoming value is known and new: a reload, or a stub for a subject
-        # already known, then costs a lookup instead of rewriting the row and its indexes.
-        changed = " OR ".join(
-            f"(excluded.{n} IS NOT NULL AND excluded.{n} IS NOT {table.name}.{n})"
-            for n in names
-            if n not in table.key
-        )
-        action += f" WHERE {changed}"
+    stored = stored_in(table.name)
+    if stored != SUBJECTS.name:
+        updates = [f"{n} = excluded.{n}" for n in names if n not in table.key]
+        action = "UPDATE SET " + ", ".join(updates) if updates else "NOTHING"
+    else:
+        mention = table.name == MENTIONS.name
+        updates, changed = [], []
+        for n in (n for n in names if n not in table.key):
+            known, incoming = f"{stored}.{n}", f"excluded.{n}"
+            if mention:  # fills in an unknown value
+                updates.append(f"{n} = coalesce({known}, {incoming})")
+                changed.append(f"({incoming} IS NOT NULL AND {known} IS NULL)")
+            else:  # a known value wins
+                updates.append(f"{n} = coalesce({incoming}, {known})")
+                changed.append(f"({incoming} IS NOT NULL AND {incoming} IS NOT {known})")
+        # Only when a row brings something new: a reload, or a mention of a subject already
+        # known, then costs a lookup instead of rewriting the row.
+        action = f"UPDATE SET {', '.join(updates)} WHERE {' OR '.join(changed)}"
     return (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        f"INSERT INTO {stored} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         f" ON CONFLICT ({', '.join(table.key)}) DO {action}"
     )
 

@@ -17,8 +17,29 @@ from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import Table
 
 
+def blank_as_null(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """An empty text is no value: it must not count as known (a mention could not fill it in,
+    yet a read returns it as NULL)."""
+    blank = pc.equal(column, "")
+    if not pc.any(blank).as_py():
+        return column
+    return pc.if_else(blank, pa.scalar(None, column.type), column)
+
+
+def blanks_as_null(table: Table, data: pa.Table) -> pa.Table:
+    """``data`` (with ``table``'s columns) with empty texts outside the key as NULL."""
+    for i, name in enumerate(data.column_names):
+        column = data.column(i)
+        if name not in table.key and pa.types.is_string(column.type):
+            cleaned = blank_as_null(column)
+            if cleaned is not column:
+                data = data.set_column(i, data.schema.field(i), cleaned)
+    return data
+
+
 def for_sqlite(table: Table, data: pa.Table, sort: bool = True) -> pa.Table:
-    """The batch as SQLite will store it: dates as ISO text, booleans as 0/1, key NULLs as ''."""
+    """The batch as SQLite will store it: dates as ISO text, booleans as 0/1, key NULLs as '',
+    other empty texts as NULL."""
     missing = set(table.column_names) - set(data.column_names)
     if missing:
         raise InputError(f"batch for {table.name} lacks columns {sorted(missing)}")
@@ -31,6 +52,8 @@ def for_sqlite(table: Table, data: pa.Table, sort: bool = True) -> pa.Table:
             column = pc.cast(column, pa.int8())
         if name in table.key:
             column = pc.fill_null(column, "")
+        elif pa.types.is_string(column.type):
+            column = blank_as_null(column)
         arrays.append(column)
     staged = pa.Table.from_arrays(arrays, names=table.column_names)
     if not sort:  # the bulk writer sorts the whole load itself

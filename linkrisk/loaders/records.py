@@ -218,3 +218,18 @@ INSPECTORS = Table(
 TABLES: dict[str, Table] = {
     t.name: t for t in (SUBJECTS, HOLDINGS, OFFICERS, BRANCHES, EVENTS, INSPECTIONS, INSPECTORS)
 }
+
+MENTIONS = Table("mentions", SUBJECTS.columns, SUBJECTS.key)
+"""Subject rows a file gives in passing (a holder's name, an officer, a firm an event names),
+written into ``subjects`` where they only fill in what is unknown. The registry (a subjects
+file) is what a subject is: its known values win over any mention, whatever the order of the
+loads; among mentions, the first known value stays. So a holdings file naming a firm by an older
+name, or a kind guessed from its USCC, never overwrites the registration."""
+
+#: everything a write may carry: the canonical tables and the mentions (stored as subjects)
+WRITABLE: dict[str, Table] = {**TABLES, MENTIONS.name: MENTIONS}
+
+
+def stored_in(name: str) -> str:
+    """The canonical table a written table's rows are stored in."""
+    return SUBJECTS.name if name == MENTIONS.name else name

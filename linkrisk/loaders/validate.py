@@ -2,7 +2,8 @@
 
 ``validate_batch`` runs the kind's rules (``kinds``), drops the rejected rows, settles duplicate
 keys against everything seen earlier in the file (``dedupe``), adds the subject rows that keep
-edges from dangling, and counts warnings. All of it is array work; Python touches rows only to
+edges from dangling (``mentions``: they only fill in what the registry does not say), and counts
+warnings. All of it is array work; Python touches rows only to
 write the messages of rejected rows (and to hash each distinct ID number, name or event once).
 """
 
@@ -21,7 +22,7 @@ from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.dedupe import CONFLICT, EXACT, NEW, DuplicateTracker, row_hash
 from linkrisk.loaders.identity import REGION_WARNING, unknown_regions
 from linkrisk.loaders.kinds import BUILDERS
-from linkrisk.loaders.records import SUBJECTS, Table
+from linkrisk.loaders.records import MENTIONS, Table
 from linkrisk.loaders.rejects import Reject
 from linkrisk.loaders.textops import to_bool
 
@@ -38,8 +39,8 @@ class Validated:
     duplicates: int = 0
 
 
-def _subjects(built: Built, keep: np.ndarray) -> pa.Table:
-    """The subject rows of the kept source rows, the first row of every sid winning."""
+def _mentions(built: Built, keep: np.ndarray) -> pa.Table:
+    """The subject rows the kept source rows mention, the first row of every sid winning."""
     n = len(keep)
     sids = pa.chunked_array([s.column("sid").combine_chunks() for s in built.subjects])
     usable = np.tile(keep, len(built.subjects)) & to_bool(pc.is_valid(sids))
@@ -53,7 +54,7 @@ def _subjects(built: Built, keep: np.ndarray) -> pa.Table:
         table.take(pa.array(chosen[(chosen >= i * n) & (chosen < (i + 1) * n)] - i * n))
         for i, table in enumerate(built.subjects)
     ]
-    return _final(SUBJECTS, pa.concat_tables(parts))
+    return _final(MENTIONS, pa.concat_tables(parts))
 
 
 def _final(table: Table, data: pa.Table) -> pa.Table:
@@ -118,7 +119,7 @@ def settle(prepared: Prepared, tracker: DuplicateTracker) -> Validated:
     )
     tables = {built.table.name: _final(built.table, prepared.primary.filter(pa.array(accepted)))}
     if built.subjects:
-        tables[SUBJECTS.name] = _subjects(built, keep)
+        tables[MENTIONS.name] = _mentions(built, keep)
     return Validated(
         tables={name: t for name, t in tables.items() if t.num_rows},
         rejects=rejects,

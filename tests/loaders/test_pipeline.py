@@ -61,7 +61,7 @@ def test_load_holdings_into_the_embedded_store(
         2,
         1,
     )
-    assert report.table_counts == {"holdings": 3, "subjects": 4}
+    assert report.table_counts == {"holdings": 3, "mentions": 4}
     assert report.status == "done" and report.rows_per_second > 0
     counts = embedded.counts()
     assert counts["holdings"] == 3 and counts["subjects"] == 4
@@ -121,7 +121,7 @@ def test_reload_gives_the_same_canonical_rows(
     small = Settings(batch_size=4)
     load_file(path, first, settings=small, threads=threads)
     load_file(path, second, settings=small, threads=threads)
-    for name in ("holdings", "subjects"):
+    for name in ("holdings", "mentions"):
         assert sorted_rows(first.table(name)) == sorted_rows(second.table(name))
         assert first.table(name).num_rows > 0
 

@@ -18,7 +18,7 @@ from linkrisk.loaders.columns import SOURCE_FIELDS, SourceKind
 from linkrisk.loaders.dedupe import DuplicateTracker
 from linkrisk.loaders.identifiers import check_uscc, person_sid, weak_sid
 from linkrisk.loaders.identity import REGION_WARNING
-from linkrisk.loaders.records import TABLES
+from linkrisk.loaders.records import WRITABLE
 from linkrisk.loaders.textops import clean
 from linkrisk.loaders.validate import Validated, validate_batch
 from tests.loaders.synth import break_check, make_resident_id, make_uscc
@@ -46,7 +46,7 @@ def run(
 def table(result: Validated, name: str) -> list[dict[str, Any]]:
     found = result.tables.get(name)
     if found is not None:
-        assert found.schema == TABLES[name].schema  # exactly the canonical schema
+        assert found.schema == WRITABLE[name].schema  # exactly the canonical schema
     return [] if found is None else found.to_pylist()
 
 
@@ -155,7 +155,7 @@ def test_holdings_identities_and_stubs(ids: dict[str, str]) -> None:
     assert {h["dst"] for h in holdings} == {org}
     assert [h["share"] for h in holdings] == pytest.approx([0.6, 0.3, 0.05, 0.05])
     assert holdings[0]["subscribed"] == 6_000_000.0
-    subjects = {s["sid"]: s for s in table(result, "subjects")}
+    subjects = {s["sid"]: s for s in table(result, "mentions")}
     assert (
         subjects[holder_org]["kind"] == "enterprise"
         and subjects[holder_org]["name"] == "测试乙有限公司"
@@ -305,7 +305,7 @@ def test_branches(ids: dict[str, str]) -> None:
             "end_date": None,
         }
     ]
-    assert {s["sid"] for s in table(result, "subjects")} == {ids["org1"], ids["org2"]}
+    assert {s["sid"] for s in table(result, "mentions")} == {ids["org1"], ids["org2"]}
     assert only_reject(result)[1:] == (
         "branch_uscc",
         ids["org1"],
@@ -354,7 +354,7 @@ def test_events(ids: dict[str, str]) -> None:
     assert debtor["objection"] is False
     assert result.warnings == {"severity: only penalties have one (ignored)": 1}
     assert [(r.row, r.field) for r in result.rejects] == [(4, "severity"), (5, "event_type")]
-    stub = {s["sid"]: s for s in table(result, "subjects")}
+    stub = {s["sid"]: s for s in table(result, "mentions")}
     assert stub[ids["org1"]]["name"] == "测试甲有限公司"
     assert stub[person_sid(ids["person1"], KEY)]["id_masked"].startswith(
         ids["person1"][:4] + "****"
@@ -456,7 +456,7 @@ def test_arbitrary_text_never_crashes(kind: SourceKind, data: st.DataObject) -> 
     assert result.rows_ok + result.rows_rejected + result.duplicates == len(rows)
     assert len({r.row for r in result.rejects}) == result.rows_rejected
     for name, t in result.tables.items():
-        assert t.schema == TABLES[name].schema
-        for column in TABLES[name].columns:
+        assert t.schema == WRITABLE[name].schema
+        for column in WRITABLE[name].columns:
             if column.required:
                 assert t.column(column.name).null_count == 0

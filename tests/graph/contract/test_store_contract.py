@@ -119,3 +119,47 @@ def test_a_new_known_value_replaces_the_old(store: GraphStore) -> None:
     subject = store.get_subject("91A")
     assert subject is not None
     assert (subject["name"], subject["status"]) == ("甲公司", "revoked")
+
+
+def _subject(store: GraphStore, sid: str) -> dict[str, object]:
+    subject = store.get_subject(sid)
+    assert subject is not None
+    return subject
+
+
+def test_a_mention_never_overwrites_the_registration(store: GraphStore) -> None:
+    registered = org("91A", kind="individual_business", name="甲商行", region="320102")
+    store.write_batch({"subjects": table("subjects", [registered])})
+    # a holdings file naming the firm by an older name, its kind guessed from the USCC
+    mention = org("91A", kind="enterprise", name="甲公司", phone="13800000000")
+    store.write_batch({"mentions": table("mentions", [mention])})
+    subject = _subject(store, "91A")
+    assert (subject["kind"], subject["name"]) == ("individual_business", "甲商行")
+    assert subject["phone"] == "13800000000"  # unknown until the mention: filled in
+
+
+def test_the_registration_wins_over_an_earlier_mention(store: GraphStore) -> None:
+    store.write_batch({"mentions": table("mentions", [org("91A", name="甲公司")])})
+    store.write_batch({"mentions": table("mentions", [org("91A", name="乙公司", region="1")])})
+    subject = _subject(store, "91A")
+    assert (subject["name"], subject["region"]) == ("甲公司", "1")  # the first mention stays
+    registered = org("91A", kind="individual_business", name="甲商行")
+    store.write_batch({"subjects": table("subjects", [registered])})
+    subject = _subject(store, "91A")
+    assert (subject["kind"], subject["name"], subject["region"]) == (
+        "individual_business",
+        "甲商行",
+        "1",
+    )
+
+
+def test_a_mention_gives_a_placeholder_its_kind(store: GraphStore) -> None:
+    holding = {"src": "P1", "dst": "91A", "share": 0.5}
+    store.write_batch(
+        {
+            "holdings": table("holdings", [holding]),
+            "mentions": table("mentions", [person("P1", name="张某"), org("91A")]),
+        }
+    )
+    assert _subject(store, "P1")["kind"] == "person"
+    assert _subject(store, "91A")["kind"] == "enterprise"
