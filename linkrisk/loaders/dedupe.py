@@ -22,7 +22,7 @@ _P = np.uint64(0x100000001B3)
 _NULL = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix64(h: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser (wrapping uint64 arithmetic)."""
     with np.errstate(over="ignore"):
         h = h ^ (h >> np.uint64(30))
@@ -46,7 +46,7 @@ def _text_hash(values: pa.Array) -> np.ndarray:
     h = lengths.astype(np.uint64)
     with np.errstate(over="ignore"):
         for j in range(words.shape[1]):
-            h = _mix(h * _P + words[:, j])
+            h = mix64(h * _P + words[:, j])
     return h
 
 
@@ -64,7 +64,7 @@ def column_hash(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     else:
         out = _text_hash(pc.cast(values, pa.string()))
     nulls = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
-    return _mix(np.where(nulls, _NULL, out))
+    return mix64(np.where(nulls, _NULL, out))
 
 
 def row_hash(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
@@ -72,7 +72,7 @@ def row_hash(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
     h = np.zeros(table.num_rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for name in columns:
-            h = _mix(h * _P + column_hash(table.column(name)))
+            h = mix64(h * _P + column_hash(table.column(name)))
     return h
 
 

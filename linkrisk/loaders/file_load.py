@@ -28,9 +28,11 @@ from linkrisk.graph.store import GraphStore, LoadRecord
 from linkrisk.loaders.checks import Context
 from linkrisk.loaders.dedupe import DuplicateTracker
 from linkrisk.loaders.mapping import ColumnMapping
+from linkrisk.loaders.mentions import MentionFilter, Run
 from linkrisk.loaders.readers import RawBatch, Source
+from linkrisk.loaders.records import MENTIONS, SUBJECTS
 from linkrisk.loaders.rejects import RejectWriter, mask_text
-from linkrisk.loaders.validate import Prepared, prepare, settle
+from linkrisk.loaders.validate import Prepared, Validated, prepare, settle
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +128,11 @@ class FileLoad:
         store: GraphStore,
         settings: Settings,
         started: float,
+        finished_mentions: list[Run] | None = None,
     ) -> None:
+        """``finished_mentions``: what the finished files of the load gave (``mentions``)."""
         self.source, self.mapping, self.store, self.started = source, mapping, store, started
+        self.mentions = MentionFilter(finished_mentions)
         self.context = Context(settings.id_hash_key.get_secret_value().encode(), mapping.units)
         self.report = LoadReport(str(source.path), mapping.kind.value, source.encoding)
         self.record = LoadRecord(str(source.path), "", mapping.kind.value, _now())
@@ -158,6 +163,7 @@ class FileLoad:
         with closing(batches):
             for batch, prepared in batches:
                 result = settle(prepared, tracker)
+                self._drop_known_mentions(result)
                 malformed, source.malformed[:] = list(source.malformed), []
                 self.rejects.write(malformed)
                 self.rejects.write(result.rejects, batch.rows, batch.columns)
@@ -178,6 +184,15 @@ class FileLoad:
         self.rejects.write(source.malformed)
         report.rows_rejected += len(source.malformed)
         report.rows_read = report.rows_ok + report.rows_rejected + report.duplicates
+
+    def _drop_known_mentions(self, result: Validated) -> None:
+        tables = result.tables
+        if SUBJECTS.name in tables:
+            self.mentions.known(tables[SUBJECTS.name])
+        if MENTIONS.name in tables:
+            tables[MENTIONS.name] = self.mentions.new(tables[MENTIONS.name])
+            if not tables[MENTIONS.name].num_rows:
+                del tables[MENTIONS.name]
 
     def commit(self) -> None:
         if self.session is not None and self.tables and self.failure is None:
@@ -200,6 +215,7 @@ class FileLoad:
             if error is not None:
                 raise error
             report.status = "done"
+            self.mentions.confirm()
         except LinkriskError as exc:
             report.status, report.error = "failed", exc.detail
             raise

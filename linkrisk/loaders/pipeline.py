@@ -23,6 +23,7 @@ from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.file_load import ID_FIELDS, FileLoad, LoadReport, Progress, file_sha256
 from linkrisk.loaders.mapping import ExtraAliases, load_aliases, map_columns
+from linkrisk.loaders.mentions import Run
 from linkrisk.loaders.readers import FORMATS, open_source, read_headers
 from linkrisk.loaders.rejects import REJECT_SUFFIX
 
@@ -94,8 +95,10 @@ def _stage(
     progress: Progress | None,
     sheet: str | None,
     threads: int | None,
+    finished_mentions: list[Run] | None = None,
 ) -> FileLoad:
-    """Open, read, check and write (or stage) a file: everything but the commit."""
+    """Open, read, check and write (or stage) a file: everything but the commit.
+    ``finished_mentions``: what the load's finished files gave (``mentions``)."""
     started = time.perf_counter()
     path = Path(path)
     source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=settings.batch_size)
@@ -103,7 +106,7 @@ def _stage(
         aliases = _aliases(column_map, settings)
         mapping = map_columns(source.headers, kind=kind, extra_aliases=aliases, file=str(path))
         workers = threads if threads is not None else min(2, os.cpu_count() or 1)
-        load = FileLoad(source, mapping, store, settings, started)
+        load = FileLoad(source, mapping, store, settings, started, finished_mentions)
         try:
             load.stage(workers, progress)
         except BaseException as exc:  # raised by ``finish``, after any earlier file's merge
@@ -160,10 +163,13 @@ def load_directory(
             continue
         planned.append((KIND_ORDER.index(kind), path, kind))
     merging: tuple[FileLoad, Path, SourceKind] | None = None  # committing while the next parses
+    finished: list[Run] = []  # what the finished files gave: their mentions of it are dropped
     try:
         for _, path, kind in sorted(planned):
             try:
-                load = _stage(path, store, kind, encoding, aliases, settings, progress, None, None)
+                load = _stage(
+                    path, store, kind, encoding, aliases, settings, progress, None, None, finished
+                )
             except LinkriskError as exc:  # cannot be opened: nothing was recorded
                 reports.append(LoadReport(str(path), kind.value, status="failed", error=exc.detail))
                 continue

@@ -1,0 +1,138 @@
+"""Mention rows a load need not write, because they could not change anything.
+
+A mention (``records.MENTIONS``) only fills in what is unknown about a subject. So once the
+store knows every value a mention row carries for its sid, writing the row is a no-op. On the
+2M-subject city most mention rows are such no-ops: every firm a holdings, officers, branches,
+events or inspections file names (as a USCC and a kind) is in the registry file loaded first;
+the officers file alone gave 2.0M such rows of its 6.0M, and repeated its officers across
+batches. Each was merged into SQLite and written to the columnar mirror, where the first
+snapshot build compacted it again.
+
+``MentionFilter`` remembers, per sid, which columns a load has given values to, and drops the
+mention rows that bring nothing new. It only counts what it may count on:
+
+- rows of the file being loaded (a bulk load writes all of a file or nothing, and a batch
+  load has written every earlier batch); and
+- rows of files whose load has finished (``confirm``). A file whose merge is still under way
+  while the next one is read, or that failed, counts for nothing.
+
+Sids are remembered as two independent 64-bit hashes (16 bytes a sid, plus 2 for the columns;
+the 2M city's 6.5M subjects take ~120 MB). A row is dropped only when both hashes match, so a
+different sid is taken for a known one with probability ~2⁻¹²⁸ per pair: never in practice.
+A mismatch the other way only keeps a row that could have been dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkrisk.graph.sid_index import Strings, hash_words
+from linkrisk.loaders.dedupe import mix64
+from linkrisk.loaders.records import MENTIONS
+
+WIDTH = 5  # words of a sid: every sid linkrisk makes fits (a USCC has 18 bytes, a person's 33)
+_PRIME = np.uint64(0x100000001B3)
+_VALUES = [c for c in MENTIONS.column_names if c not in MENTIONS.key]
+_BITS = np.array([1 << i for i in range(len(_VALUES))], np.uint16)
+
+Run = tuple[np.ndarray, np.ndarray, np.ndarray]  # (h1 sorted, h2, columns known)
+
+
+def _known_columns(rows: pa.Table) -> np.ndarray:
+    """Per row, a bit per value column that holds a value as the stores see it (an empty text
+    or a NaN is stored as NULL)."""
+    known = np.zeros(rows.num_rows, np.uint16)
+    for bit, name in zip(_BITS, _VALUES, strict=True):
+        column = rows[name]
+        if column.null_count == len(column):
+            continue
+        if pa.types.is_string(column.type):
+            given = pc.greater(pc.binary_length(column), 0)
+        elif pa.types.is_floating(column.type):
+            given = pc.invert(pc.is_nan(column))
+        else:
+            given = pc.is_valid(column)
+        known[pc.fill_null(given, False).to_numpy(zero_copy_only=False)] |= bit
+    return known
+
+
+def _hashes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two independent 64-bit hashes of each sid, and whether the sid fits ``WIDTH`` words (a
+    longer one is never taken as known)."""
+    words = Strings(rows["sid"]).words(width=WIDTH)
+    first = hash_words(words.words, words.lengths)
+    second = words.lengths.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(WIDTH):
+            second = mix64(second * _PRIME + words.words[:, j])
+    return first, second, words.lengths <= 8 * WIDTH
+
+
+def _find(runs: list[Run], h1: np.ndarray, h2: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each run, (rows found in it, their positions in it)."""
+    found = []
+    for keys, seconds, _ in runs:
+        at = np.minimum(np.searchsorted(keys, h1), len(keys) - 1)
+        hit = np.flatnonzero((keys[at] == h1) & (seconds[at] == h2))
+        found.append((hit, at[hit]))
+    return found
+
+
+def _merged(runs: list[Run]) -> Run:
+    keys = np.concatenate([r[0] for r in runs])
+    order = np.argsort(keys, kind="stable")
+    seconds, columns = (np.concatenate([r[i] for r in runs])[order] for i in (1, 2))
+    return keys[order], seconds, columns
+
+
+class MentionFilter:
+    """What one file is giving, over what the finished files of its load gave (``finished``,
+    shared by the load's files: one run per file, appended by ``confirm``)."""
+
+    def __init__(self, finished: list[Run] | None = None) -> None:
+        self._finished = finished if finished is not None else []
+        self._pending: list[Run] = []  # this file's, merged like a log-structured tree
+
+    def known(self, rows: pa.Table) -> None:
+        """Remember registry rows (``subjects``, distinct sids) this file gives."""
+        if rows.num_rows:
+            h1, h2, fits = _hashes(rows)
+            self._keep(h1, h2, _known_columns(rows), fits)
+
+    def new(self, rows: pa.Table) -> pa.Table:
+        """The mention rows (distinct sids) that may bring something new; they are remembered
+        as given by this file."""
+        if rows.num_rows == 0:
+            return rows
+        h1, h2, fits = _hashes(rows)
+        columns = _known_columns(rows)
+        known = np.zeros(rows.num_rows, np.uint16)
+        runs = self._finished + self._pending
+        for run, (hit, at) in zip(runs, _find(runs, h1, h2), strict=True):
+            known[hit] |= run[2][at]
+        keep = ((columns & ~known) != 0) | ~fits
+        self._keep(h1, h2, columns, keep & fits)
+        return rows if keep.all() else rows.filter(pa.array(keep))
+
+    def _keep(self, h1: np.ndarray, h2: np.ndarray, columns: np.ndarray, keep: np.ndarray) -> None:
+        """Add the columns of the kept rows to this file's entries."""
+        h1, h2, columns = h1[keep], h2[keep], columns[keep]
+        new = np.ones(len(h1), bool)
+        for run, (hit, at) in zip(self._pending, _find(self._pending, h1, h2), strict=True):
+            run[2][at] |= columns[hit]
+            new[hit] = False
+        if not new.any():
+            return
+        order = np.argsort(h1[new], kind="stable")
+        self._pending.append((h1[new][order], h2[new][order], columns[new][order]))
+        runs = self._pending
+        while len(runs) > 1 and 2 * len(runs[-1][0]) >= len(runs[-2][0]):
+            runs[-2:] = [_merged(runs[-2:])]
+
+    def confirm(self) -> None:
+        """This file is in the store: what it gave counts for the load's later files."""
+        if self._pending:
+            self._finished.append(_merged(self._pending))
+        self._pending = []
