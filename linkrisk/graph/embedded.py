@@ -86,7 +86,7 @@ class EmbeddedStore:
         unknown = set(tables) - set(WRITABLE)
         if unknown:
             raise InputError(f"unknown canonical tables {sorted(unknown)}")
-        written = [n for n in WRITABLE if n in tables and tables[n].num_rows]  # mentions last
+        written = [n for n in WRITABLE if n in tables and tables[n].num_rows]
         staged = {n: for_sqlite(WRITABLE[n], tables[n]) for n in written}
         segments = {n: self._pending(n) for n in staged}
         try:

@@ -226,8 +226,10 @@ file) is what a subject is: its known values win over any mention, whatever the 
 loads; among mentions, the first known value stays. So a holdings file naming a firm by an older
 name, or a kind guessed from its USCC, never overwrites the registration."""
 
-#: everything a write may carry: the canonical tables and the mentions (stored as subjects)
-WRITABLE: dict[str, Table] = {**TABLES, MENTIONS.name: MENTIONS}
+#: everything a write may carry: the canonical tables and the mentions (stored as subjects),
+#: in the order a write applies them (subject rows first, as the bulk writer always merged them;
+#: a registration and a mention give the same subject whichever comes first)
+WRITABLE: dict[str, Table] = {MENTIONS.name: MENTIONS, **TABLES}
 
 
 def stored_in(name: str) -> str:
