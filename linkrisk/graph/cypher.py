@@ -288,29 +288,26 @@ REMOVE s:{_ORG}
 """
 """Upsert persons; a null never overwrites a known value."""
 
-MENTION_ORGANISATIONS = f"""
+
+def _mention(label: Label, other: Label) -> str:
+    """An upsert of subjects another file mentions, labelled ``label``."""
+    return f"""
 UNWIND $rows AS row
 MERGE (s:{_S} {{sid: row.sid}})
 WITH s, row, s.kind IS NULL AS unknown
 SET {_fill_unknown("s", SUBJECTS, ("sid",))}
 WITH s, unknown
 WHERE unknown
-SET s:{_ORG}
-REMOVE s:{_PER}
+SET s:{label}
+REMOVE s:{other}
 """
+
+
+MENTION_ORGANISATIONS = _mention(_ORG, _PER)
 """Organisations another file mentions: they only fill in unknown properties, and label a
 subject only when its kind was unknown (a placeholder or a new node)."""
 
-MENTION_PERSONS = f"""
-UNWIND $rows AS row
-MERGE (s:{_S} {{sid: row.sid}})
-WITH s, row, s.kind IS NULL AS unknown
-SET {_fill_unknown("s", SUBJECTS, ("sid",))}
-WITH s, unknown
-WHERE unknown
-SET s:{_PER}
-REMOVE s:{_ORG}
-"""
+MENTION_PERSONS = _mention(_PER, _ORG)
 """Persons another file mentions: they only fill in unknown properties, and label a subject
 only when its kind was unknown (a placeholder or a new node)."""
 
