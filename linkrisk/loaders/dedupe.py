@@ -36,17 +36,32 @@ SHORT_TEXT = 64  # bytes: shorter strings (ids, codes, dates) are hashed with nu
 
 
 def _text_hash(values: pa.Array) -> np.ndarray:
+    """64 bits per text, the same whatever else the batch holds (a file's batches are hashed
+    one by one and compared): a text of at most ``SHORT_TEXT`` bytes by its bytes, mixing only
+    the words it spans (not the padding that the batch's longest text decides); a longer one
+    by Python's string hash (stable within the process that tracks the file)."""
     strings = as_string_array(values)
-    longest = int(pc.max(pc.binary_length(strings)).as_py() or 0)
-    if longest > SHORT_TEXT:
-        texts = strings.to_pylist()
-        return np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
-    matrix, lengths = byte_matrix(strings, max(8, -(-longest // 8) * 8))
-    words = np.ascontiguousarray(matrix).view(np.uint64)
+    lengths = np.asarray(
+        pc.fill_null(pc.binary_length(strings), 0).to_numpy(zero_copy_only=False), np.int64
+    )
     h = lengths.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(words.shape[1]):
-            h = mix64(h * _P + words[:, j])
+    long = lengths > SHORT_TEXT
+    if long.any():
+        texts = strings.filter(pa.array(long)).to_pylist()
+        h[long] = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
+    short = np.flatnonzero(~long)
+    if short.size:
+        longest = int(lengths[short].max())
+        part = strings if short.size == len(strings) else strings.take(pa.array(short))
+        matrix, _ = byte_matrix(part, max(8, -(-longest // 8) * 8))
+        words = np.ascontiguousarray(matrix).view(np.uint64)
+        spans = lengths[short]
+        hs = h[short]
+        with np.errstate(over="ignore"):
+            for j in range(words.shape[1]):
+                mixed = mix64(hs * _P + words[:, j])
+                hs = np.where(8 * j < spans, mixed, hs) if j else mixed
+        h[short] = hs
     return h
 
 

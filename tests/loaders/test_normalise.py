@@ -330,6 +330,21 @@ def test_column_hash_tells_values_apart() -> None:
     assert len(set(short.tolist())) == 6
 
 
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=40), st.text(min_size=60, max_size=70))),
+    st.lists(st.one_of(st.none(), st.text(max_size=90)), max_size=5),
+)
+def test_column_hash_of_a_value_ignores_the_rest_of_the_batch(
+    values: list[str | None], others: list[str | None]
+) -> None:
+    """A file's batches are hashed one by one: a key or row must hash alike in every batch,
+    however long the other texts of its batch are (a USCC beside a person's sid, a name
+    beside a 70-byte address)."""
+    alone = column_hash(pa.array(values, pa.string()))
+    mixed = column_hash(pa.array(others + values, pa.string()))[len(others) :]
+    assert alone.tolist() == mixed.tolist()
+
+
 def test_byte_matrix_pads_and_reports_lengths() -> None:
     matrix, lengths = byte_matrix(pa.array(["ab", None, "abcdef", "中"]), 4)
     assert matrix.tolist() == [[97, 98, 0, 0], [0] * 4, [97, 98, 99, 100], [228, 184, 173, 0]]

@@ -221,6 +221,16 @@ def test_conflicting_duplicate_key_and_exact_duplicates(ids: dict[str, str]) -> 
     assert ids["person1"] not in value
 
 
+def test_a_duplicate_is_found_whatever_else_its_batch_holds(ids: dict[str, str]) -> None:
+    firm = {"org_uscc": ids["org1"], "holder_name": "甲公司", "holder_id": ids["org2"]}
+    person = {"org_uscc": ids["org1"], "holder_name": "张三", "holder_id": ids["person1"]}
+    tracker = DuplicateTracker()
+    run("holdings", [firm], tracker=tracker)  # holders are USCCs only: shorter sids
+    second = run("holdings", [person, dict(firm)], tracker=tracker, first_row=3)
+    assert (second.rows_ok, second.duplicates) == (1, 1)
+    assert table(second, "holdings")[0]["src"].startswith("P")  # the person, keyed
+
+
 def test_same_key_in_one_batch_conflicts(ids: dict[str, str]) -> None:
     base = {"org_uscc": ids["org1"], "holder_name": "李四", "share": "10%"}
     result = run("holdings", [base, {**base, "share": "20%"}])
