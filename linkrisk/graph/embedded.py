@@ -98,9 +98,8 @@ class EmbeddedStore:
                 for name, data in staged.items():  # each written table moves a generation
                     columns = [data.column(i).to_pylist() for i in range(data.num_columns)]
                     conn.executemany(_UPSERTS[name], zip(*columns, strict=True))
-                    generations.update(
-                        (name, g) for g in bump_generations(conn, [stored_in(name)]).values()
-                    )
+                    for generation in bump_generations(conn, [stored_in(name)]).values():
+                        generations[name] = generation
         except BaseException:
             for segment in segments.values():
                 if segment is not None:
