@@ -22,7 +22,7 @@ _P = np.uint64(0x100000001B3)
 _NULL = np.uint64(0x9E3779B97F4A7C15)
 
 
-def mix64(h: np.ndarray) -> np.ndarray:
+def _mix(h: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser (wrapping uint64 arithmetic)."""
     with np.errstate(over="ignore"):
         h = h ^ (h >> np.uint64(30))
@@ -54,14 +54,20 @@ def _text_hash(values: pa.Array) -> np.ndarray:
         longest = int(lengths[short].max())
         part = strings if short.size == len(strings) else strings.take(pa.array(short))
         matrix, _ = byte_matrix(part, max(8, -(-longest // 8) * 8))
-        words = np.ascontiguousarray(matrix).view(np.uint64)
-        spans = lengths[short]
-        hs = h[short]
-        with np.errstate(over="ignore"):
-            for j in range(words.shape[1]):
-                mixed = mix64(hs * _P + words[:, j])
-                hs = np.where(8 * j < spans, mixed, hs) if j else mixed
-        h[short] = hs
+        h[short] = words_hash(np.ascontiguousarray(matrix).view(np.uint64), lengths[short])
+    return h
+
+
+def words_hash(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """64 bits per text held as rows of zero-padded little-endian words, mixing only the words
+    its ``lengths`` (bytes) span: the same however many words pad it."""
+    if words.shape[1] == 0:
+        words = np.zeros((len(lengths), 1), np.uint64)
+    h = lengths.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(words.shape[1]):
+            mixed = _mix(h * _P + words[:, j])
+            h = np.where(8 * j < lengths, mixed, h) if j else mixed
     return h
 
 
@@ -79,7 +85,7 @@ def column_hash(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     else:
         out = _text_hash(pc.cast(values, pa.string()))
     nulls = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
-    return mix64(np.where(nulls, _NULL, out))
+    return _mix(np.where(nulls, _NULL, out))
 
 
 def row_hash(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
@@ -87,7 +93,7 @@ def row_hash(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
     h = np.zeros(table.num_rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for name in columns:
-            h = mix64(h * _P + column_hash(table.column(name)))
+            h = _mix(h * _P + column_hash(table.column(name)))
     return h
 
 

@@ -29,11 +29,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.graph.sid_index import Strings, hash_words
-from linkrisk.loaders.dedupe import mix64
+from linkrisk.loaders.dedupe import words_hash
 from linkrisk.loaders.records import MENTIONS
 
-WIDTH = 5  # words of a sid: every sid linkrisk makes fits (a USCC has 18 bytes, a person's 33)
-_PRIME = np.uint64(0x100000001B3)
 _VALUES = [c for c in MENTIONS.column_names if c not in MENTIONS.key]
 _BITS = np.array([1 << i for i in range(len(_VALUES))], np.uint16)
 
@@ -58,16 +56,11 @@ def _known_columns(rows: pa.Table) -> np.ndarray:
     return known
 
 
-def _hashes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two independent 64-bit hashes of each sid, and whether the sid fits ``WIDTH`` words (a
-    longer one is never taken as known)."""
-    words = Strings(rows["sid"]).words(width=WIDTH)
-    first = hash_words(words.words, words.lengths)
-    second = words.lengths.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(WIDTH):
-            second = mix64(second * _PRIME + words.words[:, j])
-    return first, second, words.lengths <= 8 * WIDTH
+def _hashes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent 64-bit hashes of each sid (the sid index's and the duplicate tracker's),
+    each the same in every batch."""
+    words = Strings(rows["sid"]).words()
+    return hash_words(words.words, words.lengths), words_hash(words.words, words.lengths)
 
 
 def _find(run: Run, h1: np.ndarray, h2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,9 +101,9 @@ class MentionFilter:
         """Remember what ``rows`` give; for mentions, which may bring something new."""
         if rows.num_rows == 0:
             return np.ones(0, bool)
-        h1, h2, fits = _hashes(rows)
+        h1, h2 = _hashes(rows)
         order = np.argsort(h1)
-        h1, h2, fits, columns = h1[order], h2[order], fits[order], _known_columns(rows)[order]
+        h1, h2, columns = h1[order], h2[order], _known_columns(rows)[order]
         known = np.zeros(len(h1), np.uint16)
         for run in self._finished if mentions else []:
             hit, at = _find(run, h1, h2)
@@ -119,8 +112,8 @@ class MentionFilter:
         found = [(run, *_find(run, h1, h2)) for run in self._pending] if mentions else []
         for run, hit, at in found:
             known[hit] |= run[2][at]
-        keep = ((columns & ~known) != 0) | ~fits if mentions else np.ones(len(h1), bool)
-        unseen = fits.copy()  # the rows to add as entries of their own
+        keep = (columns & ~known) != 0 if mentions else np.ones(len(h1), bool)
+        unseen = np.ones(len(h1), bool)  # the rows to add as entries of their own
         for run, hit, at in found:  # a sid this file gave before: add the new columns to it
             run[2][at] |= columns[hit]
             unseen[hit] = False
