@@ -168,8 +168,9 @@ def load_directory(
         for _, path, kind in sorted(planned):
             try:
                 load = _stage(
-                    path, store, kind, encoding, aliases, settings, progress, None, None, finished
-                )
+                    path, store, kind, encoding, aliases, settings, progress, None, None,
+                    finished_mentions=finished,
+                )  # fmt: skip
             except LinkriskError as exc:  # cannot be opened: nothing was recorded
                 reports.append(LoadReport(str(path), kind.value, status="failed", error=exc.detail))
                 continue

@@ -3,8 +3,8 @@
 ``validate_batch`` runs the kind's rules (``kinds``), drops the rejected rows, settles duplicate
 keys against everything seen earlier in the file (``dedupe``), adds the subject rows that keep
 edges from dangling (``mentions``: they only fill in what the registry does not say), and counts
-warnings. All of it is array work; Python touches rows only to
-write the messages of rejected rows (and to hash each distinct ID number, name or event once).
+warnings. All of it is array work; Python touches rows only to write the messages of rejected
+rows (and to hash each distinct ID number, name or event once).
 """
 
 from __future__ import annotations
