@@ -1,0 +1,101 @@
+"""Administrators' bodies: API keys (never the secret), consents (授权) as recorded and
+revoked, and pages and verification of the hash-chained audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from linkrisk.api.auth import Role
+from linkrisk.api.consent import Purpose
+from linkrisk.api.schemas.base import USCC_EXAMPLE, USCC_PATTERN, Schema
+
+
+# -- keys --------------------------------------------------------------------------------------
+class KeyPublic(Schema):
+    key_id: str = Field(examples=["lr_Ab3dE9xZ"])
+    role: Role
+    org: str = Field(examples=["bank-a"])
+    scopes: list[str] = Field(examples=[["pii"]])
+    label: str | None = None
+    created: str
+    revoked: str | None = None
+
+
+# -- consents ----------------------------------------------------------------------------------
+class ConsentCreate(Schema):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "org": "bank-a",
+                    "uscc": USCC_EXAMPLE,
+                    "purpose": "credit_application",
+                    "valid_from": "2025-01-01",
+                    "valid_until": "2025-12-31",
+                    "reference": "授权书-2025-0001",
+                }
+            ]
+        },
+    )
+    org: str = Field(min_length=1, max_length=100)
+    uscc: str = Field(pattern=USCC_PATTERN)
+    purpose: Purpose
+    valid_from: date
+    valid_until: date
+    reference: str | None = Field(None, max_length=200, description="the signed consent's number")
+
+
+class ConsentPublic(Schema):
+    consent_id: str
+    org: str
+    uscc: str
+    purpose: Purpose
+    valid_from: date
+    valid_until: date
+    reference: str | None
+    created: str
+    created_by: str | None
+    revoked: str | None
+    revoked_by: str | None
+    active: bool
+
+
+class ConsentList(Schema):
+    items: list[ConsentPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+# -- audit -------------------------------------------------------------------------------------
+class AuditRecordPublic(Schema):
+    seq: int
+    ts: str
+    key_id: str | None
+    org: str | None
+    role: str | None
+    method: str
+    endpoint: str
+    subjects: list[str]
+    purpose: str | None
+    status: int
+    prev_hash: str
+    hash: str
+
+
+class AuditList(Schema):
+    items: list[AuditRecordPublic]
+    total: int
+    limit: int
+    next_after: int | None = Field(description="pass as ?after= for the next page; null at the end")
+
+
+class AuditVerification(Schema):
+    ok: Literal[True] = True
+    records: int
+    head_seq: int
+    head_hash: str

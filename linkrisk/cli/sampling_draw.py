@@ -1,0 +1,214 @@
+"""``linkrisk sampling create | draw | assign``: the 双随机 half — fix a plan's frame and seal
+its seed, draw the subjects tier by tier, then draw inspector teams for them with 回避."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.sampling_common import (
+    JsonFlag,
+    PlanArg,
+    picks_table,
+    record_table,
+    sampling_app,
+    stores,
+)
+from linkrisk.config import get_settings
+from linkrisk.errors import InputError
+from linkrisk.models.sampling import (
+    AssignInputs,
+    PlanParams,
+    Scope,
+    assign_plan,
+    create_plan,
+    draw_plan,
+    parse_ratio,
+)
+from linkrisk.models.sampling.params import (
+    DEFAULT_KINDS,
+    DEFAULT_RATIOS,
+    DEFAULT_STATUSES,
+    tier_code,
+)
+from linkrisk.models.sampling.sources import (
+    read_inspections,
+    read_inspectors,
+    snapshot_by_id,
+    tiers_of,
+)
+
+
+def _tier_values(items: list[str] | None, parse: Any, default: tuple[Any, ...]) -> tuple[Any, ...]:
+    values = list(default)
+    for item in items or []:
+        tier, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"{item!r}: write TIER=VALUE, e.g. A=3% or D=10")
+        values[tier_code(tier)] = parse(value)
+    return tuple(values)
+
+
+@sampling_app.command("create")
+def create(
+    plan_id: Annotated[str, typer.Option("--id", help="plan id, e.g. SCJG-2026-03")],
+    name: Annotated[str, typer.Option(help="plan title")],
+    department: Annotated[list[str], typer.Option(help="department (repeat for a joint plan)")],
+    matter: Annotated[list[str], typer.Option(help="matter code 检查事项 (repeat)")],
+    start: Annotated[str, typer.Option(help="inspection start YYYY-MM-DD")],
+    end: Annotated[str, typer.Option(help="inspection end YYYY-MM-DD")],
+    region: Annotated[str, typer.Option(help="region code prefix, e.g. 3201")] = "",
+    industry: Annotated[
+        list[str] | None, typer.Option(help="industry code prefix (repeat)")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="subject kind (default: organisations)")
+    ] = None,
+    status: Annotated[list[str] | None, typer.Option(help="status (default: active)")] = None,
+    ratio: Annotated[list[str] | None, typer.Option(help="TIER=RATIO, e.g. A=0 or C=30%")] = None,
+    minimum: Annotated[list[str] | None, typer.Option("--min", help="TIER=N least drawn")] = None,
+    abnormal_from: Annotated[
+        list[str] | None, typer.Option(help="earlier plan whose abnormal results are mandatory")
+    ] = None,
+    extended_hops: Annotated[
+        int, typer.Option(help="延伸检查 hops from blacklisted firms' shareholders (0 off)")
+    ] = 0,
+    recent_days: Annotated[
+        int | None, typer.Option(help="无事不扰: skip subjects inspected within N days")
+    ] = None,
+    once_per_year: Annotated[
+        bool, typer.Option(help="one inspection per matter per calendar year")
+    ] = True,
+    team: Annotated[int, typer.Option(help="inspectors per subject (≥ 2)")] = 2,
+    max_load: Annotated[int | None, typer.Option(help="most subjects per inspector")] = None,
+    seed: Annotated[
+        str | None, typer.Option(help="seed to use (default: generated and sealed)")
+    ] = None,
+    public_seed: Annotated[
+        bool, typer.Option(help="the --seed was announced publicly in advance")
+    ] = False,
+    commitment: Annotated[str | None, typer.Option(help="SHA-256 of a seed held elsewhere")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Create a plan: fix the frame (subjects × tier), its digest and the seed commitment."""
+    from linkrisk.models.scores import load_scores
+
+    settings = get_settings()
+    params = PlanParams(
+        plan_id=plan_id,
+        name=name,
+        departments=tuple(department),
+        matters=tuple(matter),
+        inspect_start=date.fromisoformat(start),
+        inspect_end=date.fromisoformat(end),
+        scope=Scope(
+            region_prefix=region,
+            industry_prefixes=tuple(industry or ()),
+            kinds=tuple(kind or DEFAULT_KINDS),
+            statuses=tuple(status or DEFAULT_STATUSES),
+        ),
+        ratios=_tier_values(ratio, parse_ratio, DEFAULT_RATIOS),
+        minimums=_tier_values(minimum, int, (0, 0, 0, 0)),
+        abnormal_from=tuple(abnormal_from or ()),
+        extended_hops=extended_hops,
+        recent_days=recent_days,
+        once_per_year=once_per_year,
+        team_size=team,
+        max_per_inspector=max_load,
+    )
+    scores = load_scores(settings)
+    snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
+    book, graph = stores(settings)
+    record = create_plan(
+        book,
+        params,
+        snapshot,
+        tiers_of(scores, snapshot),
+        scores.model_version,
+        read_inspections(graph),
+        seed=seed,
+        public_seed=public_seed,
+        seed_commitment=commitment,
+    )
+    if json:
+        print_json(record.summary())
+        return
+    record_table(record)
+    console.print(
+        "Publish the plan digest and seed commitment now; the draw reveals the seed"
+        f" ({record.seed_source.value})."
+    )
+
+
+@sampling_app.command("draw")
+def draw(
+    plan: PlanArg,
+    seed: Annotated[str | None, typer.Option(help="reveal an externally held seed")] = None,
+    limit: Annotated[int, typer.Option(help="rows to show")] = 20,
+    json: JsonFlag = False,
+) -> None:
+    """Reveal the seed and draw the subjects (HMAC-ordered within each tier)."""
+    book, _graph = stores(get_settings())
+    record, picks = draw_plan(book, plan, seed)
+    if json:
+        print_json(
+            {
+                **record.summary(),
+                "selection": [[p.rank, p.sid, p.tier, p.how, p.reason] for p in picks],
+            }
+        )
+        return
+    record_table(record)
+    picks_table(book, plan, limit)
+
+
+@sampling_app.command("assign")
+def assign(
+    plan: PlanArg,
+    limit: Annotated[int, typer.Option(help="rows to show")] = 20,
+    json: JsonFlag = False,
+) -> None:
+    """Draw inspector teams per subject, skipping conflicts of interest (回避)."""
+    settings = get_settings()
+    book, graph = stores(settings)
+    record = book.get(plan)
+    snapshot = snapshot_by_id(settings.snapshot_dir, record.snapshot_id)
+    inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
+    record, pool, teams = assign_plan(book, plan, inputs)
+    if json:
+        print_json(
+            {
+                **record.summary(),
+                "pool": [[m.inspector_id, m.eligible, m.reason] for m in pool],
+                "teams": [
+                    [t.rank, t.sid, t.status, list(t.inspectors), [list(s) for s in t.skips]]
+                    for t in teams
+                ],
+            }
+        )
+        return
+    record_table(record)
+    print_table(
+        f"teams of {plan} (first {min(limit, len(teams))})",
+        ["rank", "subject", "status", "inspectors", "skipped"],
+        [
+            (
+                t.rank,
+                t.sid,
+                t.status,
+                ", ".join(t.inspectors),
+                "; ".join(f"{i}: {r}" for i, r in t.skips),
+            )
+            for t in teams[:limit]
+        ],
+    )
+    left_out = [m for m in pool if not m.eligible]
+    if left_out:
+        print_table(
+            "inspectors not in the pool",
+            ["inspector", "reason"],
+            [(m.inspector_id, m.reason) for m in left_out[:limit]],
+        )
