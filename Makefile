@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check linkrisk tests bench
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy linkrisk
+	$(VENV)/bin/mypy linkrisk bench
 
 bench: $(STAMP)
 	$(PY) bench/load.py && $(PY) bench/graph.py && $(PY) bench/risk.py && $(PY) bench/sampling.py && $(PY) bench/api.py

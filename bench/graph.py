@@ -7,7 +7,8 @@
 
 Prints p50/p99 over random subjects for every query and the snapshot build time, each beside a
 reference measured in the same run (scipy building the CSR from the same edge arrays; a full
-``scipy.sparse.csgraph.breadth_first_order`` from one node), and writes bench/results/graph.json.
+``scipy.sparse.csgraph.breadth_first_order`` from one node) and the machine's speed against the
+one the targets were set on (bench/calibrate.py), and writes bench/results/graph.json.
 Targets: build ≤ 10 s; 2-hop neighbourhood p99 ≤ 5 ms; look-through depth 10 p99 ≤ 20 ms;
 paths (depth ≤ 6) p99 ≤ 20 ms.
 """
@@ -31,6 +32,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import calibrate
 from bench.common import AS_OF, ensure_city, percentiles, timed, write_result
 from linkrisk.config import Settings
 from linkrisk.graph.embedded import EmbeddedStore
@@ -166,7 +168,7 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
-
+    machine = calibrate.in_child()
     if args.synthetic:
         with timed() as t:
             store = synthetic_store(work / "store.db", args.subjects, args.seed)
@@ -258,7 +260,7 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
     ]
     runs = {name: sample_ms(call, items, name) for name, call, items in workload}
     reference = percentiles(bfs_ms)
-    result = {
+    result: dict[str, Any] = {
         "workload": "synthetic" if args.synthetic else "city",
         "subjects": snapshot.n,
         "edges": {r.value: snapshot.relations[r].n_edges for r in RelType},
@@ -282,6 +284,7 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
             "paths_connected_depth6": 20,
         },
         "note": "2 cores shared with other work: wall figures include waiting for a core",
+        "machine_reference": machine,
     }
     print(
         f"snapshot build {build.seconds:.2f} s (then {settle.seconds:.2f} s finishing the mirror's"
@@ -298,6 +301,7 @@ def run(args: argparse.Namespace, rng: np.random.Generator, work: Path) -> None:
             f" | cpu p50 {cpu['p50_ms']:7.2f} p99 {cpu['p99_ms']:7.2f} ms"
             f" | reference full BFS p50 {reference['p50_ms']:.1f} ms"
         )
+    print(calibrate.summary(machine))
     write_result("graph", result)
 
 

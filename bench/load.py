@@ -7,7 +7,8 @@ Generates the city's files once (cached under LINKRISK_BENCH_CACHE), then
 1. loads every file into a store that discards the batches (parse + validate only),
 2. loads every file into a fresh embedded store (end to end),
 and prints rows/s for both with peak memory, beside a reference measured in the same run: a plain
-pyarrow read of the same CSV/Parquet files. Writes bench/results/load.json.
+pyarrow read of the same CSV/Parquet files, and the machine's speed against the one the target
+was set on (bench/calibrate.py). Writes bench/results/load.json.
 Target: ≥ 200,000 rows/s end to end on 2 cores.
 """
 
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import calibrate
 from bench.common import AS_OF, CACHE, peak_rss_mb, timed, write_result
 from bench.parse import DiscardingStore
 from linkrisk.config import Settings
@@ -58,6 +60,7 @@ def main() -> None:
         print(f"generated in {t.seconds:.1f} s", file=sys.stderr)
     settings = Settings(data_dir=files.parent / "data", env="test")
 
+    machine = calibrate.in_child()
     ref_rows, ref_seconds = _reference_read(files)
 
     with timed() as t:
@@ -90,8 +93,10 @@ def main() -> None:
             "rejected": sum(r.rows_rejected for r in reports),
             "peak_rss_mb": round(peak_rss_mb()),
             "target_rows_per_s": 200_000,
+            "machine_reference": machine,
         },
     )
+    print(calibrate.summary(machine))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ def add_events(store: EmbeddedStore, snapshot: Snapshot, seed: int) -> None:
         ["penalty", "abnormal_operation", "serious_dishonest", "dishonest_debtor"], len(nodes)
     )
     severity = np.where(
-        types == "penalty", rng.choice(["minor", "major", "serious"], len(nodes)), None
+        types == "penalty",
+        rng.choice(np.array(["minor", "major", "serious"], dtype=object), len(nodes)),
+        np.array(None, dtype=object),
     )
     days = rng.integers(0, 3 * 365, len(nodes))
     decided = pa.array(np.datetime64(AS_OF) - days.astype("timedelta64[D]"), pa.date32())

@@ -158,8 +158,8 @@ def main() -> None:
     header = ("nodes", "edges", "bare ms", "grid ms", "fcose ms", "+200 ms", "zoom fps")
     print(" ".join(f"{h:>9}" for h in header))
     for r in rows:
-        values = (r["nodes"], r["edges"], r["bare_grid_ms"], r["grid_ms"], r["show_ms"])
-        values += (r["merge_ms"], r["zoom_fps"])
+        columns = ("nodes", "edges", "bare_grid_ms", "grid_ms", "show_ms", "merge_ms", "zoom_fps")
+        values = [r[column] for column in columns]
         print(" ".join(f"{v:>9}" for v in values))
     print(
         "reference (same run): bare ms = plain cytoscape drawing the same elements with a grid"
