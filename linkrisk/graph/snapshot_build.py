@@ -34,6 +34,7 @@ from linkrisk.graph.snapshot_parts import Arrays, build_csr
 from linkrisk.graph.snapshot_publish import Publisher
 from linkrisk.graph.store import GraphStore
 from linkrisk.graph.string_sort import string_order
+from linkrisk.heap import kept_heap
 
 __all__ = ["Progress", "build_csr", "build_snapshot"]
 
@@ -91,7 +92,7 @@ def build_snapshot(
     as_of = as_of or date.today()
     day = (as_of - date(1970, 1, 1)).days
     pool = ThreadPoolExecutor(THREADS, "snapshot") if THREADS else _Inline(1)
-    with Publisher(root) as out, pool:
+    with kept_heap(), Publisher(root) as out, pool:  # many large arrays made and dropped
         say("subjects")
         subjects = _table(store, "subjects", SUBJECT_COLUMNS + CONTACTS)
         registered = np.flatnonzero(parts.days(subjects["reg_date"], NO_START) <= day)
