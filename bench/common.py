@@ -79,9 +79,11 @@ def timed() -> Iterator[_Timer]:
         timer.seconds = time.perf_counter() - start
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(*, children: bool = False) -> float:
+    """Peak resident memory of this process so far, or with ``children`` of the largest of its
+    finished child processes (Linux reports KiB)."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
