@@ -2,89 +2,27 @@
 
 They answer over the published snapshot (``linkrisk snapshot``) and take subject names from the
 store. Tables for people by default; ``--json`` for machines. Persons appear by name and their
-keyed-hash sid (never an ID number); only organisations' contact details are shown.
+keyed-hash sid (never an ID number); only organisations' contact details are shown. What the
+commands share, the context they open and how it renders subjects and paths, is in
+``graph_common``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from linkrisk.cli import app
+from linkrisk.cli.graph_common import Context, DegreeCap, JsonFlag, Rels, Sid, pct, warn_supernodes
 from linkrisk.cli.output import console, print_json, print_table
-from linkrisk.config import Settings, get_settings
 from linkrisk.errors import InputError
-from linkrisk.graph.results import Hop, Path, as_dict
-from linkrisk.graph.store import GraphStore
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-Sid = Annotated[str, typer.Argument(help="subject id: USCC, or P…/W… for persons")]
-Rels = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rel", help="relation type to follow (repeatable): HOLDS, OFFICER, BRANCH, SAME_CONTACT"
-    ),
-]
-DegreeCap = Annotated[int, typer.Option(help="do not expand through nodes of higher degree")]
+from linkrisk.graph.results import as_dict
 
 #: Contact details are shown for organisations only (个人信息 stays out of investigators' tables).
 ORG_DETAILS = ("status", "region", "industry", "reg_date", "capital", "address", "phone", "email")
-
-
-class _Context:
-    """The published snapshot's queries and the store that names its subjects."""
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        from linkrisk.graph.queries import SnapshotQueries
-        from linkrisk.graph.snapshot import load_current
-
-        self.settings = settings or get_settings()
-        self.snapshot = load_current(self.settings.snapshot_dir)
-        self.queries = SnapshotQueries(self.snapshot, settings=self.settings)
-        self._store: GraphStore | None = None
-        self._names: dict[str, str] = {}
-
-    @property
-    def store(self) -> GraphStore:
-        if self._store is None:
-            from linkrisk.graph.open import open_store
-
-            self._store = open_store(self.settings)
-        return self._store
-
-    def names(self, sids: Iterable[str]) -> dict[str, str]:
-        """Names of subjects, looked up once each (a result shows at most a few hundred)."""
-        for sid in sorted(set(sids) - set(self._names)):
-            row = self.store.get_subject(sid) or {}
-            self._names[sid] = row.get("name") or ""
-        return self._names
-
-    def label(self, sid: str) -> str:
-        name = self.names([sid]).get(sid)
-        short = sid if len(sid) <= 18 else sid[:9] + "…"
-        return f"{name} ({short})" if name else short
-
-    def hop_text(self, hop: Hop) -> str:
-        fact = hop.role or hop.contact or (f"{hop.share:.2%}" if hop.share is not None else "")
-        text = f"{hop.rel.value}{' ' + fact if fact else ''}"
-        return f"—{text}→" if hop.direction == "forward" else f"←{text}—"
-
-    def path_text(self, path: Path) -> str:
-        parts = [self.label(path.start)]
-        for hop in path.hops:
-            parts += [self.hop_text(hop), self.label(hop.dst_sid)]
-        return " ".join(parts)
-
-    def emit_json(self, result: Any, sids: Iterable[str]) -> None:
-        print_json({"result": as_dict(result), "names": self.names(sids)})
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.2%}"
 
 
 @app.command()
@@ -92,7 +30,7 @@ def show(sid: Sid, json: JsonFlag = False) -> None:
     """One subject: registration facts, active listings, direct relations, controllers, group."""
     from linkrisk.graph.events import active_events_of, day_of
 
-    ctx = _Context()
+    ctx = Context()
     node = ctx.snapshot.index(sid)
     subject = ctx.store.get_subject(sid) or {}
     person = subject.get("kind") == "person"
@@ -134,7 +72,7 @@ def show(sid: Sid, json: JsonFlag = False) -> None:
         [
             (
                 ctx.label(e.src_sid),
-                f"{e.rel.value} {e.role or e.contact or _pct(e.share)}",
+                f"{e.rel.value} {e.role or e.contact or pct(e.share)}",
                 ctx.label(e.dst_sid),
             )
             for e in around.edges
@@ -144,7 +82,7 @@ def show(sid: Sid, json: JsonFlag = False) -> None:
     print_table(
         "controllers",
         ["controller", "reason", "share"],
-        [(ctx.label(c.sid), c.reason, _pct(c.integrated_share)) for c in controllers],
+        [(ctx.label(c.sid), c.reason, pct(c.integrated_share)) for c in controllers],
     )
     console.print(f"group {group.group_id}: {group.size} member(s)")
 
@@ -161,7 +99,7 @@ def owners(
     json: JsonFlag = False,
 ) -> None:
     """股权穿透: integrated ownership up (owners) or down (--down: holdings), with paths."""
-    ctx = _Context()
+    ctx = Context()
     call = ctx.queries.holdings if down else ctx.queries.owners
     result = call(sid, max_depth=depth, min_share=min_share, max_paths=max_paths)
     sids = {sid, *(s for e in result.entries for p in e.paths for s in p.sids)}
@@ -176,7 +114,7 @@ def owners(
             (
                 ctx.label(e.sid),
                 e.kind,
-                _pct(e.integrated_share),
+                pct(e.integrated_share),
                 e.depth,
                 len(e.paths),
                 ctx.path_text(e.paths[0]) if e.paths else "",
@@ -198,7 +136,7 @@ def controllers(
     json: JsonFlag = False,
 ) -> None:
     """Ultimate controllers / beneficial owners, with the reason and the paths."""
-    ctx = _Context()
+    ctx = Context()
     found = ctx.queries.controllers(sid, max_depth=depth, threshold=threshold)
     if json:
         ctx.emit_json(found, {sid, *(s for c in found for p in c.paths for s in p.sids)})
@@ -207,7 +145,7 @@ def controllers(
         f"controllers of {ctx.label(sid)}",
         ["controller", "reason", "share", "path"],
         [
-            (ctx.label(c.sid), c.reason, _pct(c.integrated_share), ctx.path_text(p))
+            (ctx.label(c.sid), c.reason, pct(c.integrated_share), ctx.path_text(p))
             for c in found
             for p in c.paths[:3]
         ],
@@ -225,7 +163,7 @@ def paths(
     json: JsonFlag = False,
 ) -> None:
     """查关系: the k shortest paths between two subjects, each hop with its direction."""
-    ctx = _Context()
+    ctx = Context()
     found = ctx.queries.paths(a, b, k=k, max_depth=max_depth, rels=rel, degree_cap=degree_cap)
     if json:
         ctx.emit_json(found, {a, b, *(s for p in found.paths for s in p.sids)})
@@ -237,14 +175,7 @@ def paths(
     )
     if not found.paths:
         console.print(f"no path within {max_depth} hops")
-    _warn_supernodes(ctx, found.skipped_supernodes)
-
-
-def _warn_supernodes(ctx: _Context, hubs: tuple[str, ...]) -> None:
-    if hubs:
-        shown = ", ".join(ctx.label(h) for h in hubs[:5])
-        more = f" and {len(hubs) - 5} more" if len(hubs) > 5 else ""
-        console.print(f"[yellow]not expanded (supernodes): {shown}{more}[/]")
+    warn_supernodes(ctx, found.skipped_supernodes)
 
 
 @app.command()
@@ -259,7 +190,7 @@ def around(
     json: JsonFlag = False,
 ) -> None:
     """周边风险: sanctioned or listed subjects nearby, with the path and the events."""
-    ctx = _Context()
+    ctx = Context()
     when = date.fromisoformat(as_of) if as_of else None
     risk = ctx.queries.surrounding_risk(sid, hops=hops, as_of=when, rels=rel, limit=limit)
     if json:
@@ -283,13 +214,13 @@ def around(
     )
     if risk.truncated:
         console.print(f"[yellow]only the first {limit} listed (raise --limit)[/]")
-    _warn_supernodes(ctx, risk.skipped_supernodes)
+    warn_supernodes(ctx, risk.skipped_supernodes)
 
 
 @app.command()
 def contacts(sid: Sid, json: JsonFlag = False) -> None:
     """疑似关联: subjects sharing a phone, email or address (supernodes reported, not linked)."""
-    ctx = _Context()
+    ctx = Context()
     found = ctx.queries.shared_contacts(sid)
     if json:
         ctx.emit_json(found, {sid, *(s for c in found.contacts for s in c.sids)})
@@ -317,7 +248,7 @@ def group(
     json: JsonFlag = False,
 ) -> None:
     """企业集团: the subjects tied to SID by control (≥ 50% holdings, legal representatives)."""
-    ctx = _Context()
+    ctx = Context()
     found = ctx.queries.group(sid, limit=limit)
     if json:
         ctx.emit_json(found, (m.sid for m in found.members))
@@ -331,7 +262,7 @@ def group(
         "control edges",
         ["from", "relation", "to"],
         [
-            (ctx.label(e.src_sid), f"{e.rel.value} {e.role or _pct(e.share)}", ctx.label(e.dst_sid))
+            (ctx.label(e.src_sid), f"{e.rel.value} {e.role or pct(e.share)}", ctx.label(e.dst_sid))
             for e in found.edges
         ],
     )
@@ -353,7 +284,7 @@ def export(
 
     if format not in {"json", "graphml"}:
         raise InputError("--format must be json or graphml")
-    ctx = _Context()
+    ctx = Context()
     result = ctx.queries.neighbourhood(sid, hops=hops, rels=rel, max_nodes=max_nodes)
     names = ctx.names(n.sid for n in result.nodes)
     if format == "json":

@@ -91,4 +91,4 @@ def statements(
     if json:
         print_json(dict(rows))
     else:
-        print_table("Cypher statements (linkrisk/graph/cypher.py)", ["name", "what it does"], rows)
+        print_table("Cypher statements (linkrisk/graph/cypher/)", ["name", "what it does"], rows)

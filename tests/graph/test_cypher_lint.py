@@ -159,7 +159,7 @@ def test_every_statement_has_a_docstring() -> None:
 def test_docs_show_the_browser_examples_verbatim() -> None:
     text = (ROOT / "docs" / "neo4j.md").read_text(encoding="utf-8")
     for name, query in cypher.EXAMPLES.items():
-        assert query.strip() in text, f"docs/neo4j.md lacks {name} as written in cypher.py"
+        assert query.strip() in text, f"docs/neo4j.md lacks {name} as written in the code"
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))

@@ -1,0 +1,85 @@
+"""What the investigator commands (:mod:`linkrisk.cli.graph`) share: the argument and option
+types, and the context each opens — the published snapshot's queries and the store that names
+its subjects — with the text it renders subjects, hops and paths as, the JSON it emits, and the
+percentages and supernode warnings of their tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+
+from linkrisk.cli.output import console, print_json
+from linkrisk.config import Settings, get_settings
+from linkrisk.graph.results import Hop, Path, as_dict
+from linkrisk.graph.store import GraphStore
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+Sid = Annotated[str, typer.Argument(help="subject id: USCC, or P…/W… for persons")]
+Rels = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rel", help="relation type to follow (repeatable): HOLDS, OFFICER, BRANCH, SAME_CONTACT"
+    ),
+]
+DegreeCap = Annotated[int, typer.Option(help="do not expand through nodes of higher degree")]
+
+
+class Context:
+    """The published snapshot's queries and the store that names its subjects."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        from linkrisk.graph.queries import SnapshotQueries
+        from linkrisk.graph.snapshot import load_current
+
+        self.settings = settings or get_settings()
+        self.snapshot = load_current(self.settings.snapshot_dir)
+        self.queries = SnapshotQueries(self.snapshot, settings=self.settings)
+        self._store: GraphStore | None = None
+        self._names: dict[str, str] = {}
+
+    @property
+    def store(self) -> GraphStore:
+        if self._store is None:
+            from linkrisk.graph.open import open_store
+
+            self._store = open_store(self.settings)
+        return self._store
+
+    def names(self, sids: Iterable[str]) -> dict[str, str]:
+        """Names of subjects, looked up once each (a result shows at most a few hundred)."""
+        for sid in sorted(set(sids) - set(self._names)):
+            row = self.store.get_subject(sid) or {}
+            self._names[sid] = row.get("name") or ""
+        return self._names
+
+    def label(self, sid: str) -> str:
+        name = self.names([sid]).get(sid)
+        short = sid if len(sid) <= 18 else sid[:9] + "…"
+        return f"{name} ({short})" if name else short
+
+    def hop_text(self, hop: Hop) -> str:
+        fact = hop.role or hop.contact or (f"{hop.share:.2%}" if hop.share is not None else "")
+        text = f"{hop.rel.value}{' ' + fact if fact else ''}"
+        return f"—{text}→" if hop.direction == "forward" else f"←{text}—"
+
+    def path_text(self, path: Path) -> str:
+        parts = [self.label(path.start)]
+        for hop in path.hops:
+            parts += [self.hop_text(hop), self.label(hop.dst_sid)]
+        return " ".join(parts)
+
+    def emit_json(self, result: Any, sids: Iterable[str]) -> None:
+        print_json({"result": as_dict(result), "names": self.names(sids)})
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.2%}"
+
+
+def warn_supernodes(ctx: Context, hubs: tuple[str, ...]) -> None:
+    if hubs:
+        shown = ", ".join(ctx.label(h) for h in hubs[:5])
+        more = f" and {len(hubs) - 5} more" if len(hubs) > 5 else ""
+        console.print(f"[yellow]not expanded (supernodes): {shown}{more}[/]")
