@@ -18,11 +18,11 @@ done in a thread beside SQLite (Arrow releases the GIL). Two such threads sort t
 and write their mirror segments while SQLite upserts (the 1,000,000-subject city's officers
 file: 8.3 s from commit to committed with one thread, 6.6 s with two). The price is memory:
 the file's canonical rows stay here until the commit (this process peaked at 570 MB for that
-file, SQLite's 256 MiB page cache included, and it grows with the file). ADBC bundles its own SQLite,
-and two copies of SQLite in one process break each other's POSIX locks (see ``arrow_reader``),
-so ADBC runs only here, in a child, and this module never imports the standard library's
-``sqlite3``. If either process dies before the merge commits, the staged rows die with it and
-the canonical tables are as they were.
+file, SQLite's 256 MiB page cache included, and it grows with the file). ADBC bundles its own
+SQLite, and two copies of SQLite in one process break each other's POSIX locks (see
+``arrow_reader``), so ADBC runs only here, in a child, and this module never imports the
+standard library's ``sqlite3``. If either process dies before the merge commits, the staged
+rows die with it and the canonical tables are as they were.
 
 Protocol (``linkrisk.graph.bulk`` is the other end): frames on stdin, each a 12-byte prefix
 (header length, payload length), a JSON header and the payload.
