@@ -57,12 +57,8 @@ def test_large_blocks_are_mapped_outside_and_kept_inside() -> None:
 
 
 def test_overlapping_blocks_keep_the_heap_until_the_last_ends() -> None:
-    outer = heap.kept_heap()
-    outer.__enter__()
-    try:
+    with heap.kept_heap():
         with heap.kept_heap():
-            pass
-        assert _mapped_by(BLOCK) == 0  # the outer block still runs
-    finally:
-        outer.__exit__(None, None, None)
+            assert _mapped_by(BLOCK) == 0
+        assert _mapped_by(BLOCK) == 0  # the inner block ended, the outer one still runs
     assert _mapped_by(BLOCK) >= BLOCK
