@@ -96,7 +96,9 @@ def main() -> None:
                 "rows_per_s": round(ref_rows / ref_seconds),
             },
             "rejected": sum(r.rows_rejected for r in reports),
-            "peak_rss_mb": peaks,  # this process (parse pass, then load); the writer processes
+            # this process (parse pass, load, and generation if this run generated the files);
+            # the largest bulk writer process
+            "peak_rss_mb": peaks,
             "target_rows_per_s": 200_000,
             "machine_reference": machine,
         },

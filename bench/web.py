@@ -157,10 +157,9 @@ def main() -> None:
         thread.join(timeout=10)
     header = ("nodes", "edges", "bare ms", "grid ms", "fcose ms", "+200 ms", "zoom fps")
     print(" ".join(f"{h:>9}" for h in header))
+    columns = ("nodes", "edges", "bare_grid_ms", "grid_ms", "show_ms", "merge_ms", "zoom_fps")
     for r in rows:
-        columns = ("nodes", "edges", "bare_grid_ms", "grid_ms", "show_ms", "merge_ms", "zoom_fps")
-        values = [r[column] for column in columns]
-        print(" ".join(f"{v:>9}" for v in values))
+        print(" ".join(f"{r[column]:>9}" for column in columns))
     print(
         "reference (same run): bare ms = plain cytoscape drawing the same elements with a grid"
         " layout; grid ms = the page's view with that layout; fcose ms = the page's view as used"
