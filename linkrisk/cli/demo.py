@@ -71,7 +71,8 @@ def demo(
     from linkrisk.graph.snapshot import load_current
     from linkrisk.graph.snapshot_build import build_snapshot
     from linkrisk.loaders.pipeline import load_directory
-    from linkrisk.models.pipeline import score_city, train_city
+    from linkrisk.models.city_training import train_city
+    from linkrisk.models.pipeline import score_city
     from linkrisk.models.sampling.demo import demo_plan
     from linkrisk.models.scores import load_scores
 

@@ -133,7 +133,7 @@ def train(
 
         card = train_byog(data, out or settings.data_dir / "byog-model")
     else:
-        from linkrisk.models.pipeline import train_city
+        from linkrisk.models.city_training import train_city
 
         with progress_bar("training") as advance:
             card = train_city(
@@ -171,7 +171,7 @@ def evaluate(
 
         result = evaluate_byog(data)
     else:
-        from linkrisk.models.pipeline import evaluate_city
+        from linkrisk.models.city_training import evaluate_city
 
         with progress_bar("evaluating") as advance:
             result = evaluate_city(

@@ -16,8 +16,9 @@ from linkrisk.graph.relations import EVENT_CODES
 from linkrisk.graph.snapshot import Snapshot
 from linkrisk.loaders.records import EventType
 from linkrisk.models.card import FeatureMismatch, current_version
+from linkrisk.models.city_training import evaluate_city, train_city
 from linkrisk.models.intrinsic import intrinsic_risk
-from linkrisk.models.pipeline import evaluate_city, score_city, subject_rows, train_city
+from linkrisk.models.pipeline import score_city, subject_rows
 from linkrisk.models.scores import load_scores
 from tests.factories import org
 from tests.models.graphs import event, snapshot_of, store_of
