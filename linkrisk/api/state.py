@@ -6,10 +6,18 @@ the state of the moment; a request keeps the object it was given, so swapping th
 reference (atomic in Python) never disturbs requests in flight. At most once per ``interval``
 seconds the holder stats the two ``CURRENT`` pointer files; when either changed, a background
 thread loads the new state while requests go on being served from the old one.
+
+Once a state is in place, everything alive is moved out of the cyclic garbage collector's reach
+(``gc.freeze``). The state is long-lived and large (the 2M-subject city's search index alone is
+~300,000 containers): every full collection walked it, ~60 ms with the event loop stopped, and
+under load that was the score endpoint's p99 (110 ms; 21 ms frozen). Frozen objects are still
+freed by reference counting; the next swap unfreezes and collects before freezing again, so a
+swapped-out state's reference cycles are collected too.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -86,6 +94,14 @@ def load_state(settings: Settings, store: GraphStore, scores_loader: ScoresLoade
 
 
 Signature = tuple[tuple[int, int, int] | None, ...]
+
+
+def _freeze_what_lives() -> None:
+    """Collect (the swapped-out state's cycles included), then keep what survives out of later
+    collections (see the module docstring)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class StateHolder:
@@ -166,6 +182,7 @@ class StateHolder:
             self.last_error = None
             self.swaps += 1
             log.info("serving snapshot %s (scores %s)", state.version, state.scores.model_version)
+            _freeze_what_lives()
         self._attempted = sig
 
     def load_now(self) -> ServingState | None:

@@ -4,8 +4,10 @@ changes, without failing or mixing requests in flight."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 import time
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -97,6 +99,27 @@ def test_a_failed_load_keeps_the_old_state_and_is_retried(pointer: Path) -> None
     clock.now = 3 + RETRY_SECONDS
     holder.poll()
     wait_for(lambda: version(holder) == "v2-longer")
+
+
+def test_the_state_is_kept_out_of_the_collector_and_a_swapped_out_one_is_collected(
+    pointer: Path,
+) -> None:
+    class State(SimpleNamespace):
+        pass  # a SimpleNamespace that takes a weak reference
+
+    def load() -> ServingState:
+        state = State(version=pointer.read_text(), scores=SimpleNamespace(model_version="m"))
+        state.cycle = state  # only the cyclic collector can free it
+        return state  # type: ignore[return-value]
+
+    holder = StateHolder(load, [pointer])
+    holder.load_now()
+    first = weakref.ref(holder.current())
+    assert not any(o is first() for o in gc.get_objects())  # frozen: no collection walks it
+    pointer.write_text("v2")
+    holder.load_now()
+    assert version(holder) == "v2"
+    assert first() is None  # the swap unfroze and collected the old state's cycle
 
 
 def test_nothing_published_is_not_ready(tmp_path: Path) -> None:
