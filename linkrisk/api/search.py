@@ -26,6 +26,7 @@ from linkrisk.graph.snapshot import Snapshot
 
 MAX_PINYIN = 48  # long firm names: a pinyin prefix this long is already unambiguous
 MAX_INITIALS = 24
+PINYIN_CHUNK = 200_000  # names converted to pinyin at a time
 MAX_CANDIDATES = 5_000  # per match class: bounds the rapidfuzz work of one query
 _STRIP = r"[\s\p{P}\p{S}]+"  # spaces, punctuation and symbols do not distinguish names
 _USCC_LIKE = re.compile(r"[0-9A-HJ-NP-RT-UW-Y]{4,18}")
@@ -94,28 +95,32 @@ class SearchIndex:
 
     @classmethod
     def build(cls, snapshot: Snapshot, batches: Iterable[pa.RecordBatch]) -> SearchIndex:
-        """Index the named subjects of ``batches`` (columns sid, name) that the snapshot holds."""
+        """Index the named subjects of ``batches`` (columns sid, name) that the snapshot holds.
+
+        The sids are looked up in one call: Arrow hashes the snapshot's sids for every call
+        (on the 2M-subject city, 33 batches took 57 s, one call 10 s)."""
+        read = list(batches)
+        if not read:
+            empty = pa.array([], pa.string())
+            return cls(snapshot, np.zeros(0, np.int32), empty, empty, empty)
+        table = pa.Table.from_batches(read)
         sid_set = pa.array(np.asarray(snapshot.sids)).cast(pa.string())
-        nodes, names, pinyin, initials = [], [], [], []
-        table = _Pinyin()
-        for batch in batches:
-            node = pc.index_in(batch.column("sid"), value_set=sid_set)
-            keep = pc.and_(pc.is_valid(node), pc.is_valid(batch.column("name")))
-            if not pc.any(keep).as_py():
-                continue
-            norm = normalise(pc.filter(batch.column("name"), keep))
-            full, first = table.convert(norm.to_pylist())
-            nodes.append(np.asarray(pc.filter(node, keep).to_numpy(zero_copy_only=False), np.int32))
-            names.append(norm)
+        node = pc.index_in(table.column("sid").combine_chunks(), value_set=sid_set)
+        names = table.column("name").combine_chunks()
+        keep = pc.and_(pc.is_valid(node), pc.is_valid(names))
+        norm = normalise(pc.filter(names, keep))
+        pinyin, initials, converter = [], [], _Pinyin()
+        for start in range(0, len(norm), PINYIN_CHUNK):  # Python strings: a chunk at a time
+            full, first = converter.convert(norm.slice(start, PINYIN_CHUNK).to_pylist())
             pinyin.append(full)
             initials.append(first)
-        empty = pa.array([], pa.string())
+        nodes = np.asarray(pc.filter(node, keep).to_numpy(zero_copy_only=False), np.int32)
         return cls(
             snapshot,
-            np.concatenate(nodes) if nodes else np.zeros(0, np.int32),
-            pa.concat_arrays(names) if names else empty,
-            pa.concat_arrays(pinyin) if pinyin else empty,
-            pa.concat_arrays(initials) if initials else empty,
+            nodes,
+            norm,
+            pa.concat_arrays(pinyin) if pinyin else pa.array([], pa.string()),
+            pa.concat_arrays(initials) if initials else pa.array([], pa.string()),
         )
 
     @property
