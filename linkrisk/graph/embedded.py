@@ -158,6 +158,12 @@ class EmbeddedStore:
             self.mirror.rebase(name, generation, whole)
         return whole
 
+    def mirrored_base(self, name: str) -> pa.Table | None:
+        """The whole table from the columnar mirror when a base holds every write to it (a
+        read that neither compacts nor writes, and touches no SQLite but the generation)."""
+        generation = self._generation(name) if self.mirrored else None
+        return None if generation is None else self.mirror.base(name, generation)
+
     def _generation(self, name: str) -> int | None:
         try:
             with self._lock:

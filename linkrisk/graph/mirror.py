@@ -117,6 +117,18 @@ class Mirror:
                 (bases if match.group(1) else segments)[int(match.group(2))] = path
         return bases, segments
 
+    def base(self, name: str, generation: int) -> pa.Table | None:
+        """The table as of ``generation`` when a base of exactly that generation holds it
+        (memory-mapped; nothing compacted or written), else None."""
+        path = self.files(name)[0].get(generation)
+        if path is None:
+            return None
+        try:
+            return _open(path)
+        except (OSError, pa.ArrowException) as exc:
+            log.warning("columnar mirror of %s unreadable: %s", name, exc)
+            return None
+
     def read(self, name: str, generation: int) -> tuple[pa.Table, bool] | None:
         """The table as of ``generation`` and whether it was compacted from segments (then the
         caller should ``rebase``); None when the mirror does not hold every write."""
