@@ -31,7 +31,7 @@ from typing import Any
 from linkrisk.api.search import SearchIndex
 from linkrisk.config import Settings
 from linkrisk.errors import NotReady
-from linkrisk.graph.snapshot import CURRENT, Snapshot, load_current
+from linkrisk.graph.snapshot.arrays import CURRENT, Snapshot, load_current
 from linkrisk.graph.store import GraphStore
 from linkrisk.models.scores import Scores, load_scores
 
@@ -96,12 +96,18 @@ def load_state(settings: Settings, store: GraphStore, scores_loader: ScoresLoade
 Signature = tuple[tuple[int, int, int] | None, ...]
 
 
+# gc.freeze is process-wide: two holders (tests, or an app beside a CLI's) swapping at once
+# could freeze between the other's unfreeze and collect, keeping a swapped-out state alive.
+_FREEZING = threading.Lock()
+
+
 def _freeze_what_lives() -> None:
     """Collect (the swapped-out state's cycles included), then keep what survives out of later
     collections (see the module docstring)."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    with _FREEZING:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 class StateHolder:
