@@ -2,15 +2,15 @@
 
 Writes arrive as columnar batches of the canonical tables (``linkrisk.loaders.records``); each
 ``write_batch`` call is one atomic transaction and an idempotent upsert on the tables' keys. (The
-embedded store also offers ``bulk_session``, not part of this protocol: the loader uses it to make
-a whole file one transaction.)
+embedded store also offers ``bulk_session``, a ``FileTransaction`` outside this protocol: the
+loader uses it to make a whole file one transaction.)
 Whole-graph reads stream Arrow record batches so that a snapshot can be built without a Python
 object per row. One contract test suite (``tests/graph/contract``) runs against every backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -73,3 +73,18 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+class FileTransaction(Protocol):
+    """A whole file's load as one transaction: batches staged, then merged at once with the
+    load's record (the embedded store's ``bulk_session``); leaving without a commit drops them."""
+
+    def __enter__(self) -> FileTransaction: ...
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None: ...
+
+    def stage(self, tables: Mapping[str, pa.Table], distinct: Collection[str] = ()) -> None: ...
+
+    def send_commit_load(self, record: LoadRecord) -> None: ...
+
+    def wait_commit(self) -> object: ...

@@ -23,8 +23,7 @@ import pyarrow as pa
 
 from linkrisk.config import Settings
 from linkrisk.errors import InputError, LinkriskError, SourceFileError
-from linkrisk.graph.sqlite_rows import finish_load_statement
-from linkrisk.graph.store import GraphStore, LoadRecord
+from linkrisk.graph.store import FileTransaction, GraphStore, LoadRecord
 from linkrisk.loaders.checks import Context
 from linkrisk.loaders.dedupe import DuplicateTracker
 from linkrisk.loaders.mapping import ColumnMapping
@@ -145,7 +144,7 @@ class FileLoad:
         self.warnings: Counter[str] = Counter()
         self.tables: Counter[str] = Counter()
         bulk_session = getattr(store, "bulk_session", None)  # a whole-file transaction
-        self.session = bulk_session() if bulk_session is not None else None
+        self.session: FileTransaction | None = bulk_session() if bulk_session else None
         self.failure: BaseException | None = None
         if self.session is not None:
             self.session.__enter__()  # starts the writer process while the first batch parses
@@ -198,7 +197,7 @@ class FileLoad:
         if self.session is not None and self.tables and self.failure is None:
             self.started_load()
             self._fill_record("done")  # recorded by the merge itself, then again by finish()
-            self.session.send_commit([finish_load_statement(self.record)])
+            self.session.send_commit_load(self.record)
 
     def finish(self) -> LoadReport:
         """Wait for the merge, close the reject file and record the load; raises what failed."""

@@ -1,13 +1,12 @@
 """Bulk loads into the embedded store: stage a whole file's batches, then merge them at once.
 
-``BulkSession`` is the parent's end of ``linkrisk.graph.bulk_writer`` (read its docstring for
-why the writing happens in a child process, and the measurements behind it). The parent
-converts each batch as ``write_batch`` would (dates as ISO text, booleans as 0/1, NULL keys as
-'') and hands it to a sender thread, which writes it down the pipe as Arrow IPC: parsing the
-next batches goes on while the child binds rows on the other core, and nobody waits for a reply
-until ``commit``. Nothing is visible in the store before ``commit``; an exception, or leaving
-the ``with`` block without committing, discards everything staged (and a killed parent closes
-the pipe, which does the same).
+``BulkSession`` is the parent's end of ``linkrisk.graph.embedded.bulk_writer`` (read its docstring
+for why the writing happens in a child process, and the measurements behind it). The parent converts
+each batch as ``write_batch`` would (dates as ISO text, booleans as 0/1, NULL keys as '') and hands
+it to a sender thread, which writes it down the pipe as Arrow IPC: parsing the next batches goes on
+while the child binds rows on the other core, and nobody waits for a reply until ``commit``. Nothing
+is visible in the store before ``commit``; an exception, or leaving the ``with`` block without
+committing, discards everything staged (and a killed parent closes the pipe, which does the same).
 
     with store.bulk_session() as session:
         for tables in batches:
@@ -36,8 +35,9 @@ from typing import Any
 import pyarrow as pa
 
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
-from linkrisk.graph.bulk_writer import frame
-from linkrisk.graph.sqlite_rows import for_sqlite
+from linkrisk.graph.embedded.bulk_writer import frame
+from linkrisk.graph.embedded.rows import finish_load_statement, for_sqlite
+from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import WRITABLE
 
 #: frames waiting for the sender thread (a frame is one batch, ~2 MB at 20,000 rows)
@@ -141,6 +141,10 @@ class BulkSession:
         self._send([frame({**header, **self._commit_header()})])
         self._awaiting = True
 
+    def send_commit_load(self, record: LoadRecord) -> None:
+        """``send_commit`` that records ``record`` as finished in the same transaction."""
+        self.send_commit([finish_load_statement(record)])
+
     def _commit_header(self) -> dict[str, Any]:
         """More of the commit frame (the mirrored session's segment paths)."""
         return {}
@@ -182,7 +186,7 @@ class BulkSession:
         if self._child is None:
             self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _finish)
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "linkrisk.graph.bulk_writer", str(self.db)],
+                [sys.executable, "-m", "linkrisk.graph.embedded.bulk_writer", str(self.db)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,

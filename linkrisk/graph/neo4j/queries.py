@@ -14,27 +14,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from linkrisk.config import Settings, get_settings
 from linkrisk.errors import InputError
-from linkrisk.graph import cypher
-from linkrisk.graph.neo4j_rows import as_dicts
-from linkrisk.graph.neo4j_search import (
+from linkrisk.graph.neo4j import cypher
+from linkrisk.graph.neo4j.rows import as_dicts
+from linkrisk.graph.neo4j.search import (
     fetch_group,
     fetch_layers,
     fetch_ownership,
     fetch_paths,
     fetch_role_holders,
 )
-from linkrisk.graph.neo4j_subgraph import STORED, Region, SubgraphSource
+from linkrisk.graph.neo4j.subgraph import STORED, Region, SubgraphSource
 from linkrisk.graph.queries.connections import MAX_SUBJECTS, PATHS_PER_PAIR
 from linkrisk.graph.queries.csr import WalkView, parse_rels
 from linkrisk.graph.queries.paths import connect
 from linkrisk.graph.queries.protocol import MAX_PATH_DEPTH, MAX_RISK_HOPS, RelFilter
-from linkrisk.graph.queries.snapshot_queries import SnapshotQueries
-from linkrisk.graph.relations import ContactKind, RelType
-from linkrisk.graph.results import (
+from linkrisk.graph.queries.results import (
     Connections,
     Controller,
     Group,
@@ -45,18 +43,27 @@ from linkrisk.graph.results import (
     SharedContacts,
     SurroundingRisk,
 )
+from linkrisk.graph.queries.snapshot_queries import SnapshotQueries
+from linkrisk.graph.relations import ContactKind, RelType
 from linkrisk.loaders.records import Role
 
-if TYPE_CHECKING:
-    from linkrisk.graph.neo4j_store import Neo4jStore
-
 CHUNK = 1_000  # subject keys per UNWIND statement
+
+
+class CypherReader(Protocol):
+    """What the queries need of the store: one read statement run, its column names and rows.
+
+    ``Neo4jStore`` owns the driver and its sessions and hands itself in; this module never
+    imports the store.
+    """
+
+    def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]: ...
 
 
 class Neo4jSource:
     """``SubgraphSource`` over a Neo4j store: the graph in force on ``as_of``, via Cypher."""
 
-    def __init__(self, store: Neo4jStore, as_of: date) -> None:
+    def __init__(self, store: CypherReader, as_of: date) -> None:
         self.store = store
         self.as_of = as_of
 

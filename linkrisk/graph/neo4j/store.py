@@ -5,7 +5,7 @@ statements run in *one* managed write transaction per batch (``session.execute_w
 batch is atomic and the driver may retry it on transient errors: the transaction function
 rebuilds its chunks from the immutable Arrow tables on every attempt and consumes each result.
 Reads go through ``driver.execute_query`` routed as reads. Every statement comes from
-:mod:`linkrisk.graph.cypher` and carries ``{"app": "linkrisk", "query": NAME}`` as transaction
+:mod:`linkrisk.graph.neo4j.cypher` and carries ``{"app": "linkrisk", "query": NAME}`` as transaction
 metadata, so ``SHOW TRANSACTIONS`` and the query log say which statement is running.
 
 Whole-table reads page by key (keyset pagination on index-backed keys), so ``build_snapshot``
@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,8 +35,9 @@ from neo4j.exceptions import (
 
 from linkrisk.config import Settings, get_settings
 from linkrisk.errors import Conflict, Forbidden, InputError, StoreUnavailable
-from linkrisk.graph import cypher
-from linkrisk.graph.neo4j_rows import (
+from linkrisk.graph.neo4j import cypher
+from linkrisk.graph.neo4j.queries import Neo4jQueries, Neo4jSource
+from linkrisk.graph.neo4j.rows import (
     check_batch,
     row_chunks,
     subject_dict,
@@ -46,9 +47,6 @@ from linkrisk.graph.neo4j_rows import (
 )
 from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import EVENTS, TABLES
-
-if TYPE_CHECKING:
-    from linkrisk.graph.neo4j_queries import Neo4jQueries
 
 APP = "linkrisk"  # the "app" of every transaction's metadata
 CONNECT_TIMEOUT = 15.0  # seconds: a down server is reported quickly, not after the default 30 s
@@ -143,7 +141,7 @@ class Neo4jStore:
 
     # -- the gateway: every statement goes through these two ---------------------------------
     def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]:
-        """Run one read statement of :mod:`~linkrisk.graph.cypher`: its column names and rows.
+        """Run one read statement of :mod:`~linkrisk.graph.neo4j.cypher`: its column names and rows.
 
         Routed as a read, in ``self.database``, with the statement's name as metadata.
         """
@@ -338,6 +336,4 @@ class Neo4jStore:
 
     def queries(self, as_of: date | None = None) -> Neo4jQueries:
         """Investigator queries (``GraphQueries``) over the graph in force on ``as_of`` (today)."""
-        from linkrisk.graph.neo4j_queries import Neo4jQueries, Neo4jSource
-
         return Neo4jQueries(Neo4jSource(self, as_of or date.today()), settings=self.settings)
