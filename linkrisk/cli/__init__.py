@@ -1,4 +1,7 @@
-"""The ``linkrisk`` command line. Each area registers its commands from its own module."""
+"""The ``linkrisk`` command line. Each area registers its commands from its own module.
+
+The top layer: may import every other package; none imports it.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 ``generate_city`` writes the source files the loaders read (in the formats users' files come
 in), plus the planted ground truth for evaluating the risk models. See ``hazard`` for the model.
+May import ``loaders`` (identifiers, vocabularies); only ``cli`` and the tests import it.
 """
 
 from linkrisk.demo.city import CityManifest, FileEntry, generate_city

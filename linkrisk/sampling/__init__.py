@@ -1,6 +1,8 @@
 """双随机、一公开 sampling: tiered frames, a verifiable draw, inspector teams with 回避, results
 and publication.
 
+May import ``models`` (tiers, scores), ``graph`` and ``loaders``; never ``api``, ``cli`` or ``web``.
+
 The steps of a plan, each recorded in the embedded store (``plans.PlanBook``)::
 
     create_plan   frame (eligible subjects × tier) + digest, mandatory list, seed commitment
@@ -11,29 +13,29 @@ The steps of a plan, each recorded in the embedded store (``plans.PlanBook``)::
     verify_material  re-derive draw and teams from the published material
 """
 
-from linkrisk.models.sampling.draw import (
+from linkrisk.sampling.draw import (
     Pick,
     draw_reference,
     draw_sample,
     selection_digest,
     stratum_size,
 )
-from linkrisk.models.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
-from linkrisk.models.sampling.inspectors import PoolMember, Team, assign_teams, build_pool
-from linkrisk.models.sampling.params import DEFAULT_RATIOS, TIERS, PlanParams, Scope, parse_ratio
-from linkrisk.models.sampling.plans import PlanBook, PlanRecord, PlanStatus, SeedSource
-from linkrisk.models.sampling.prf import KeyedHash, commitment, new_seed
-from linkrisk.models.sampling.publication import mask_name, publish_plan
-from linkrisk.models.sampling.results import ResultEntry, parse_result, record_results
-from linkrisk.models.sampling.verify import (
+from linkrisk.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
+from linkrisk.sampling.inspectors import PoolMember, Team, assign_teams, build_pool
+from linkrisk.sampling.params import DEFAULT_RATIOS, TIERS, PlanParams, Scope, parse_ratio
+from linkrisk.sampling.plans import PlanBook, PlanRecord, PlanStatus, SeedSource
+from linkrisk.sampling.prf import KeyedHash, commitment, new_seed
+from linkrisk.sampling.publication import mask_name, publish_plan
+from linkrisk.sampling.results import ResultEntry, parse_result, record_results
+from linkrisk.sampling.verify import (
     Material,
     material_from_book,
     read_bundle,
     verify_material,
     verify_plan,
 )
-from linkrisk.models.sampling.workdays import due_date, load_calendar
-from linkrisk.models.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
+from linkrisk.sampling.workdays import due_date, load_calendar
+from linkrisk.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
 
 __all__ = [
     "DEFAULT_RATIOS",
