@@ -59,7 +59,7 @@ def prepare(subjects: int) -> tuple[Settings, list[str], str]:
     """Settings of the API's data directory, the consented USCCs and a lender key."""
     from linkrisk.api.auth import create_key
     from linkrisk.graph.open import open_embedded
-    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.loaders.identifiers import uscc_valid_array
 
     city = ensure_city(subjects)

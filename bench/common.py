@@ -36,8 +36,8 @@ def ensure_city(subjects: int, seed: int = 7, *, verbose: bool = True) -> Settin
     if done.exists():
         return settings
     from linkrisk.demo.city import generate_city
-    from linkrisk.graph.embedded import EmbeddedStore
-    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.graph.embedded.store import EmbeddedStore
+    from linkrisk.graph.snapshot.build import build_snapshot
     from linkrisk.loaders.pipeline import load_directory
 
     files = settings.data_dir.parent / "files"
@@ -60,7 +60,7 @@ def ensure_city(subjects: int, seed: int = 7, *, verbose: bool = True) -> Settin
 
 def ensure_snapshot(subjects: int, seed: int = 7) -> Path:
     """The published snapshot directory of the cached city."""
-    from linkrisk.graph.snapshot import current_snapshot_path
+    from linkrisk.graph.snapshot.arrays import current_snapshot_path
 
     return current_snapshot_path(ensure_city(subjects, seed).snapshot_dir)
 

@@ -35,11 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import calibrate
 from bench.common import AS_OF, ensure_city, percentiles, timed, write_result
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.queries import SnapshotQueries
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.snapshot import Snapshot, load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.pipeline import load_directory
 from linkrisk.loaders.records import TABLES
 

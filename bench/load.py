@@ -32,7 +32,7 @@ from bench.common import AS_OF, CACHE, peak_rss_mb, timed, write_result
 from bench.parse import DiscardingStore
 from linkrisk.config import Settings
 from linkrisk.demo.city import generate_city
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.pipeline import load_directory
 
 

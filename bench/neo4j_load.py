@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import AS_OF, ensure_city, timed, write_result
 from linkrisk.config import Settings
 from linkrisk.errors import LinkriskError
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.neo4j_store import Neo4jStore
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.neo4j.store import Neo4jStore
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.records import TABLES
 
 PUBLISHED_RELS_PER_S = 66_000  # transactional UNWIND MERGE, single server (published reports)

@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import AS_OF, ensure_city, peak_rss_mb, timed, write_result
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot, load_current, load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot, load_current, load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.records import TABLES
 from linkrisk.models.card import ModelCard, TrainedModel, save_model
 from linkrisk.models.classifier import RiskClassifier

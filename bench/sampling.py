@@ -30,11 +30,11 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CACHE, peak_rss_mb, timed, write_result
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot, load_current
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot, load_current
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.records import TABLES
-from linkrisk.models.sampling import (
+from linkrisk.sampling import (
     AssignInputs,
     PlanBook,
     PlanParams,
@@ -47,10 +47,10 @@ from linkrisk.models.sampling import (
     draw_sample,
     scope_mask,
 )
-from linkrisk.models.sampling.draw import message_prefix
-from linkrisk.models.sampling.prf import KeyedHash
-from linkrisk.models.sampling.sources import read_inspections, read_inspectors
-from linkrisk.models.sampling.workflow import conflict_map
+from linkrisk.sampling.draw import message_prefix
+from linkrisk.sampling.prf import KeyedHash
+from linkrisk.sampling.sources import read_inspections, read_inspectors
+from linkrisk.sampling.workflow import conflict_map
 
 AS_OF = date(2026, 10, 31)
 TIER_SHARES = (0.55, 0.33, 0.10, 0.02)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.records import TABLES, WRITABLE
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from linkrisk.errors import InputError, NotFound, Unauthenticated
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 
 KEY_PREFIX = "lr_"
 KEY_ID_LENGTH = 11  # "lr_" + 8 characters: ~48 bits, plenty to tell keys apart, useless alone

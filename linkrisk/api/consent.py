@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from linkrisk.api.auth import now_iso
 from linkrisk.errors import ConsentRequired, InputError, NotFound
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.identifiers import check_uscc
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from linkrisk.api.auth import Role, create_key
 from linkrisk.api.consent import Purpose, create_consent, list_consents
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.identifiers import check_uscc
 
 DEMO_ORGS = {
@@ -31,7 +31,7 @@ def demo_subjects(
     """Enterprises to consent for: one per tier first (from the published scores), then any."""
     chosen: list[str] = []
     try:
-        from linkrisk.graph.snapshot import load_current
+        from linkrisk.graph.snapshot.arrays import load_current
         from linkrisk.models.scores import load_scores
 
         snapshot, scores = load_current(settings.snapshot_dir), load_scores(settings)

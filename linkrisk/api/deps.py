@@ -19,7 +19,7 @@ from linkrisk.api.services import Services
 from linkrisk.api.state import ServingState
 from linkrisk.config import Settings
 from linkrisk.errors import Forbidden
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.store import GraphStore
 
 #: OpenAPI security schemes (the role dependencies read these headers)

@@ -22,7 +22,7 @@ from linkrisk.api.auth import ApiKey, now_iso
 from linkrisk.api.checks import CSV_COLUMNS, Entry, check_entries, csv_row
 from linkrisk.api.state import ServingState
 from linkrisk.errors import Conflict, NotFound
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 
 log = logging.getLogger("linkrisk.api")
 CHUNK = 10_000  # entries between progress updates

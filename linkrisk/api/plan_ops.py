@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded, open_store
 from linkrisk.graph.store import GraphStore
 
@@ -39,9 +39,9 @@ def _close(ops: EmbeddedStore, graph: GraphStore) -> None:
 
 def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> dict[str, Any]:
     """``create_plan`` over the published scores' snapshot; the plan's public summary."""
-    from linkrisk.models.sampling import PlanBook, PlanParams, create_plan
-    from linkrisk.models.sampling.sources import read_inspections, snapshot_by_id, tiers_of
     from linkrisk.models.scores import load_scores
+    from linkrisk.sampling import PlanBook, PlanParams, create_plan
+    from linkrisk.sampling.sources import read_inspections, snapshot_by_id, tiers_of
 
     scores = load_scores(settings)
     snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
@@ -64,7 +64,7 @@ def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> 
 
 
 def draw(settings: Settings, plan_id: str, seed: str | None) -> dict[str, Any]:
-    from linkrisk.models.sampling import PlanBook, draw_plan
+    from linkrisk.sampling import PlanBook, draw_plan
 
     ops, graph = _stores(settings)
     try:
@@ -75,8 +75,8 @@ def draw(settings: Settings, plan_id: str, seed: str | None) -> dict[str, Any]:
 
 
 def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
-    from linkrisk.models.sampling import AssignInputs, PlanBook, assign_plan
-    from linkrisk.models.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
+    from linkrisk.sampling import AssignInputs, PlanBook, assign_plan
+    from linkrisk.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
 
     ops, graph = _stores(settings)
     try:
@@ -90,7 +90,7 @@ def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
 
 
 def record(settings: Settings, plan_id: str, entries: list[dict[str, Any]]) -> dict[str, int]:
-    from linkrisk.models.sampling import PlanBook, ResultEntry, parse_result, record_results
+    from linkrisk.sampling import PlanBook, ResultEntry, parse_result, record_results
 
     parsed = [
         ResultEntry(
@@ -109,7 +109,7 @@ def record(settings: Settings, plan_id: str, entries: list[dict[str, Any]]) -> d
 
 
 def publish(settings: Settings, plan_id: str, out_dir: Path) -> dict[str, str]:
-    from linkrisk.models.sampling import PlanBook, publish_plan
+    from linkrisk.sampling import PlanBook, publish_plan
 
     ops, graph = _stores(settings)
     try:

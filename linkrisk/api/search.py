@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 
 MAX_PINYIN = 48  # long firm names: a pinyin prefix this long is already unambiguous
 MAX_INITIALS = 24

@@ -21,9 +21,9 @@ from linkrisk.api.state import (
     scores_pointer,
 )
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded, open_store
-from linkrisk.graph.snapshot import CURRENT
+from linkrisk.graph.snapshot.arrays import CURRENT
 from linkrisk.graph.store import GraphStore
 
 

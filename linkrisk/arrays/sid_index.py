@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.lib.stride_tricks import as_strided
 
-from linkrisk.graph.sorting import U64, bits_for, positions
+from linkrisk.arrays.sorting import U64, bits_for, positions
 
 _ALL_TRUE = U64(0x0101010101010101)  # eight numpy booleans, all True, read as a uint64
 CHUNK = 1 << 16  # lookups run a chunk of rows at a time so that temporaries stay in cache

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkrisk.graph.sid_index import Words, hash_words, rows_equal
-from linkrisk.graph.sorting import U64, bits_for, sort_packed, stable_argsort
+from linkrisk.arrays.sid_index import Words, hash_words, rows_equal
+from linkrisk.arrays.sorting import U64, bits_for, sort_packed, stable_argsort
 
 
 def _sorted_already(be: np.ndarray, lengths: np.ndarray) -> bool:

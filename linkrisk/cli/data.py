@@ -54,8 +54,8 @@ def snapshot(
     store: StoreOption = None,
 ) -> None:
     """Build and publish a snapshot (CSR arrays) of the store as of a date."""
-    from linkrisk.graph.snapshot import load_snapshot
-    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.graph.snapshot.arrays import load_snapshot
+    from linkrisk.graph.snapshot.build import build_snapshot
 
     settings = get_settings()
     graph = open_store(settings, store)

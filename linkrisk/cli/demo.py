@@ -67,14 +67,14 @@ def demo(
 ) -> None:
     """The whole pipeline on a generated city, on the embedded store."""
     from linkrisk.api.demo import create_demo_keys, curl_examples
-    from linkrisk.graph.embedded import EmbeddedStore
-    from linkrisk.graph.snapshot import load_current
-    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.graph.embedded.store import EmbeddedStore
+    from linkrisk.graph.snapshot.arrays import load_current
+    from linkrisk.graph.snapshot.build import build_snapshot
     from linkrisk.loaders.pipeline import load_directory
     from linkrisk.models.city_training import train_city
     from linkrisk.models.pipeline import score_city
-    from linkrisk.models.sampling.demo import demo_plan
     from linkrisk.models.scores import load_scores
+    from linkrisk.sampling.demo import demo_plan
 
     settings = _settings_for(directory)
     summary: dict[str, Any] = {}

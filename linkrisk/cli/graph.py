@@ -19,7 +19,7 @@ from linkrisk.cli import app
 from linkrisk.cli.graph_common import Context, DegreeCap, JsonFlag, Rels, Sid, pct, warn_supernodes
 from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.errors import InputError
-from linkrisk.graph.results import as_dict
+from linkrisk.graph.queries.results import as_dict
 
 #: Contact details are shown for organisations only (个人信息 stays out of investigators' tables).
 ORG_DETAILS = ("status", "region", "industry", "reg_date", "capital", "address", "phone", "email")
@@ -28,7 +28,7 @@ ORG_DETAILS = ("status", "region", "industry", "reg_date", "capital", "address",
 @app.command()
 def show(sid: Sid, json: JsonFlag = False) -> None:
     """One subject: registration facts, active listings, direct relations, controllers, group."""
-    from linkrisk.graph.events import active_events_of, day_of
+    from linkrisk.graph.queries.events import active_events_of, day_of
 
     ctx = Context()
     node = ctx.snapshot.index(sid)

@@ -12,7 +12,7 @@ import typer
 
 from linkrisk.cli.output import console, print_json
 from linkrisk.config import Settings, get_settings
-from linkrisk.graph.results import Hop, Path, as_dict
+from linkrisk.graph.queries.results import Hop, Path, as_dict
 from linkrisk.graph.store import GraphStore
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
@@ -31,7 +31,7 @@ class Context:
 
     def __init__(self, settings: Settings | None = None) -> None:
         from linkrisk.graph.queries import SnapshotQueries
-        from linkrisk.graph.snapshot import load_current
+        from linkrisk.graph.snapshot.arrays import load_current
 
         self.settings = settings or get_settings()
         self.snapshot = load_current(self.settings.snapshot_dir)

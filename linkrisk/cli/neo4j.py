@@ -29,7 +29,7 @@ def check(json: JsonFlag = False) -> None:
 
     Exits 1 when a constraint or index is missing or not online (run ``linkrisk neo4j migrate``).
     """
-    from linkrisk.graph.neo4j_store import Neo4jStore
+    from linkrisk.graph.neo4j.store import Neo4jStore
 
     store = Neo4jStore.from_settings(get_settings())
     try:
@@ -61,8 +61,8 @@ def check(json: JsonFlag = False) -> None:
 @neo4j_app.command("migrate")
 def migrate() -> None:
     """Create the constraints and indexes (idempotent) and wait until they are online."""
-    from linkrisk.graph import cypher
-    from linkrisk.graph.neo4j_store import Neo4jStore
+    from linkrisk.graph.neo4j import cypher
+    from linkrisk.graph.neo4j.store import Neo4jStore
 
     store = Neo4jStore.from_settings(get_settings())
     try:
@@ -78,7 +78,7 @@ def statements(
     show: Annotated[str | None, typer.Option(help="print one statement's Cypher")] = None,
 ) -> None:
     """Every Cypher statement linkrisk sends (the names in SHOW TRANSACTIONS metadata)."""
-    from linkrisk.graph import cypher
+    from linkrisk.graph.neo4j import cypher
 
     found = cypher.statements()
     if show is not None:
@@ -91,4 +91,6 @@ def statements(
     if json:
         print_json(dict(rows))
     else:
-        print_table("Cypher statements (linkrisk/graph/cypher/)", ["name", "what it does"], rows)
+        print_table(
+            "Cypher statements (linkrisk/graph/neo4j/cypher/)", ["name", "what it does"], rows
+        )

@@ -37,7 +37,7 @@ def _rules(path: Path | None) -> Any:
 
 
 def _latest_date(as_of: str | None) -> date:
-    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot.arrays import load_current
 
     if as_of:
         return date.fromisoformat(as_of)
@@ -92,7 +92,7 @@ def _print_comparison(result: dict[str, Any], title: str) -> None:
 @app.command()
 def score(json: JsonFlag = False, store: StoreOption = None, rules: RulesOption = None) -> None:
     """Score every subject of the published snapshot (the trained model, else the rule score)."""
-    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.models.pipeline import score_city
 
     settings = get_settings()
@@ -196,7 +196,7 @@ def explain(
     json: JsonFlag = False,
 ) -> None:
     """Why a subject scores as it does: reason codes, own records, top paths to risk sources."""
-    from linkrisk.graph.snapshot import load_current
+    from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.models.card import current_version, load_model
     from linkrisk.models.explain import explain as explain_subject
     from linkrisk.models.features import FEATURE_NAMES

@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from linkrisk.cli import sampling_draw, sampling_public  # noqa: F401  (register, in this order)
 from linkrisk.cli.sampling_common import sampling_app
-from linkrisk.models.sampling.demo import demo_plan
+from linkrisk.sampling.demo import demo_plan
 
 __all__ = ["demo_plan", "sampling_app"]  # demo_plan: called by `linkrisk demo`

@@ -13,8 +13,8 @@ from linkrisk.cli.output import print_table
 from linkrisk.config import Settings
 from linkrisk.graph.open import open_embedded, open_store
 from linkrisk.graph.store import GraphStore
-from linkrisk.models.sampling import PlanBook
-from linkrisk.models.sampling.plans import PlanRecord
+from linkrisk.sampling import PlanBook
+from linkrisk.sampling.plans import PlanRecord
 
 sampling_app = typer.Typer(
     name="sampling",

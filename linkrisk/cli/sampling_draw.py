@@ -19,7 +19,7 @@ from linkrisk.cli.sampling_common import (
 )
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
-from linkrisk.models.sampling import (
+from linkrisk.sampling import (
     AssignInputs,
     PlanParams,
     Scope,
@@ -28,13 +28,13 @@ from linkrisk.models.sampling import (
     draw_plan,
     parse_ratio,
 )
-from linkrisk.models.sampling.params import (
+from linkrisk.sampling.params import (
     DEFAULT_KINDS,
     DEFAULT_RATIOS,
     DEFAULT_STATUSES,
     tier_code,
 )
-from linkrisk.models.sampling.sources import (
+from linkrisk.sampling.sources import (
     read_inspections,
     read_inspectors,
     snapshot_by_id,

@@ -22,7 +22,7 @@ from linkrisk.cli.sampling_common import (
 )
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError, IntegrityError
-from linkrisk.models.sampling import (
+from linkrisk.sampling import (
     ResultEntry,
     material_from_book,
     parse_result,

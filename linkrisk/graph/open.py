@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linkrisk.config import Settings, get_settings
 from linkrisk.errors import InputError
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.store import GraphStore
 
 
@@ -16,7 +16,7 @@ def open_store(settings: Settings | None = None, backend: str | None = None) -> 
     if backend == "embedded":
         store = EmbeddedStore(settings.db_path, mirror=settings.columnar_mirror)
     elif backend == "neo4j":
-        from linkrisk.graph.neo4j_store import Neo4jStore
+        from linkrisk.graph.neo4j.store import Neo4jStore
 
         store = Neo4jStore.from_settings(settings)
     else:

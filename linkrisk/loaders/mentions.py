@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkrisk.graph.sid_index import Strings, hash_words
+from linkrisk.arrays.sid_index import Strings, hash_words
 from linkrisk.loaders.dedupe import words_hash
 from linkrisk.loaders.records import MENTIONS
 

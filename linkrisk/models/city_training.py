@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from linkrisk.config import Settings
-from linkrisk.graph.snapshot import load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.graph.store import GraphStore
 from linkrisk.models.card import ModelCard, TrainedModel, new_version, save_model
 from linkrisk.models.dates import add_months

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 
 from linkrisk.graph.relations import CONTACT_CODES, EVENT_CODES, ROLE_CODES, SEVERITY_CODES, RelType
-from linkrisk.graph.snapshot import Relation, Snapshot
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
 from linkrisk.models.dates import from_day_number
 from linkrisk.models.intrinsic import IntrinsicRisk
 from linkrisk.models.propagation import PropagationOperator, PropagationResult, relation_weights

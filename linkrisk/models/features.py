@@ -1,6 +1,6 @@
 """The feature table: one row per snapshot node, computed from a snapshot *as of* its date.
 
-Snapshots are point-in-time (``linkrisk.graph.snapshot_build``): events decided later, repairs
+Snapshots are point-in-time (``linkrisk.graph.snapshot.build``): events decided later, repairs
 made later, relations started later and subjects registered later are absent. Every feature here
 is a function of the snapshot's arrays only, so a feature table as of T cannot see anything after
 T (tested by building two stores, one with extra later events and edges). Caveat: subject
@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from linkrisk.graph.relations import EVENT_CODES, RESULT_CODES, ROLE_CODES, RelType
-from linkrisk.graph.snapshot import Relation, Snapshot
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
 from linkrisk.loaders.records import ABNORMAL_RESULTS, Role
 from linkrisk.models.dates import add_months_days, day_number
 from linkrisk.models.intrinsic import IntrinsicRisk

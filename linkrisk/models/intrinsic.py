@@ -28,7 +28,7 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.relations import EVENT_CODES, NO_END
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import EventType
 from linkrisk.models.dates import add_months_days, day_number
 from linkrisk.models.rules import RuleBook, RuleTable, load_rules

@@ -14,7 +14,7 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.relations import EVENT_CODES, RESULT_CODES, SEVERITY_CODES
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import ABNORMAL_RESULTS, EventType, Severity
 from linkrisk.models.dates import day_number
 

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from linkrisk.config import Settings
 from linkrisk.graph.relations import KIND_CODES
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.records import SubjectKind
 from linkrisk.models.card import current_version, load_model

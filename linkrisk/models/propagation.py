@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from linkrisk.errors import ConvergenceError, InputError
 from linkrisk.graph.relations import CONTACT_CODES, ROLE_CODES, RelType
-from linkrisk.graph.snapshot import Relation, Snapshot
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
 
 
 def _default_roles() -> dict[str, float]:

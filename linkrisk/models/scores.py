@@ -26,7 +26,7 @@ import numpy as np
 
 from linkrisk.config import Settings
 from linkrisk.errors import InputError, NotReady
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.reasons import reason_codes, reason_table
 from linkrisk.models.tiers import TIER_LABELS, TIERS
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.relations import STATUS_CODES
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import EventType, Status
 from linkrisk.models.intrinsic import IntrinsicRisk
 

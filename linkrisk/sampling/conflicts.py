@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.mandatory import gather
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.mandatory import gather
 
 SELF, SHAREHOLDER, OFFICER, RELATED_1, RELATED_2 = range(5)
 CONFLICT_RELATIONS = (RelType.HOLDS, RelType.OFFICER, RelType.SAME_CONTACT, RelType.BRANCH)

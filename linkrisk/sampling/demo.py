@@ -14,17 +14,17 @@ from typing import Any
 
 from linkrisk.config import Settings
 from linkrisk.errors import NotReady
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.graph.store import GraphStore
-from linkrisk.models.sampling.params import TIERS, PlanParams
-from linkrisk.models.sampling.plans import PlanBook
-from linkrisk.models.sampling.publication import publish_plan
-from linkrisk.models.sampling.results import ResultEntry, parse_result, record_results
-from linkrisk.models.sampling.sources import ScoresLike, read_inspections, read_inspectors, tiers_of
-from linkrisk.models.sampling.verify import read_bundle, verify_material
-from linkrisk.models.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
+from linkrisk.sampling.params import TIERS, PlanParams
+from linkrisk.sampling.plans import PlanBook
+from linkrisk.sampling.publication import publish_plan
+from linkrisk.sampling.results import ResultEntry, parse_result, record_results
+from linkrisk.sampling.sources import ScoresLike, read_inspections, read_inspectors, tiers_of
+from linkrisk.sampling.verify import read_bundle, verify_material
+from linkrisk.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
 
 _SIMULATED = (  # (result text, weight): most inspections find nothing wrong
     ("正常", 80),

@@ -20,9 +20,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from linkrisk.models.sampling.frame import Frame
-from linkrisk.models.sampling.params import TIERS, PlanParams
-from linkrisk.models.sampling.prf import KeyedHash
+from linkrisk.sampling.frame import Frame
+from linkrisk.sampling.params import TIERS, PlanParams
+from linkrisk.sampling.prf import KeyedHash
 
 RANDOM = "random"
 MANDATORY = "mandatory"

@@ -17,8 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.params import PlanParams
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.params import PlanParams
 
 INSPECTION_COLUMNS = ["plan_id", "sid", "inspect_date", "matter", "result", "inspectors"]
 

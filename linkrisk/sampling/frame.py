@@ -16,8 +16,8 @@ import numpy as np
 
 from linkrisk.errors import InputError
 from linkrisk.graph.relations import KIND_CODES, STATUS_CODES, code_of
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.params import TIERS, Scope
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.params import TIERS, Scope
 
 _TIER_BYTES = tuple(t.encode() for t in TIERS)
 

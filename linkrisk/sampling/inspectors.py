@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from linkrisk.models.sampling.params import PlanParams
-from linkrisk.models.sampling.prf import KeyedHash
+from linkrisk.sampling.params import PlanParams
+from linkrisk.sampling.prf import KeyedHash
 
 ASSIGNED = "assigned"
 CAPACITY = "*"  # skip entry standing for every inspector at the workload limit

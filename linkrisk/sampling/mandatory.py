@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.graph.relations import EVENT_CODES, KIND_CODES, RelType, code_of
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import ABNORMAL_RESULTS, EventType, SubjectKind
 from linkrisk.models.dates import day_number
 

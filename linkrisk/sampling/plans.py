@@ -17,10 +17,10 @@ from enum import StrEnum
 from typing import Any
 
 from linkrisk.errors import Conflict, NotFound
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.models.sampling.draw import Pick
-from linkrisk.models.sampling.inspectors import PoolMember, Team
-from linkrisk.models.sampling.params import PlanParams
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.sampling.draw import Pick
+from linkrisk.sampling.inspectors import PoolMember, Team
+from linkrisk.sampling.params import PlanParams
 
 
 class PlanStatus(StrEnum):

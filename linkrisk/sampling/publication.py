@@ -20,16 +20,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.records import SubjectKind
-from linkrisk.models.sampling.draw import RANDOM
-from linkrisk.models.sampling.inspectors import ASSIGNED, CAPACITY
-from linkrisk.models.sampling.mandatory import RESULT_LABELS
-from linkrisk.models.sampling.params import TIERS
-from linkrisk.models.sampling.plans import PlanBook, PlanRecord, PlanStatus, require
-from linkrisk.models.sampling.verify import material_from_book, to_bundle, verify_material
-from linkrisk.models.sampling.workdays import HolidayCalendar, due_date
+from linkrisk.sampling.draw import RANDOM
+from linkrisk.sampling.inspectors import ASSIGNED, CAPACITY
+from linkrisk.sampling.mandatory import RESULT_LABELS
+from linkrisk.sampling.params import TIERS
+from linkrisk.sampling.plans import PlanBook, PlanRecord, PlanStatus, require
+from linkrisk.sampling.verify import material_from_book, to_bundle, verify_material
+from linkrisk.sampling.workdays import HolidayCalendar, due_date
 
 RESULT_COLUMNS = (
     "序号",

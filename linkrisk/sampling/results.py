@@ -26,9 +26,9 @@ from linkrisk.loaders.records import (
     EventType,
     InspectionResult,
 )
-from linkrisk.models.sampling.inspectors import ASSIGNED
-from linkrisk.models.sampling.mandatory import RESULT_LABELS
-from linkrisk.models.sampling.plans import PlanBook, PlanRecord, PlanStatus, require
+from linkrisk.sampling.inspectors import ASSIGNED
+from linkrisk.sampling.mandatory import RESULT_LABELS
+from linkrisk.sampling.plans import PlanBook, PlanRecord, PlanStatus, require
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ import numpy as np
 import pyarrow as pa
 
 from linkrisk.errors import Conflict, NotReady
-from linkrisk.graph.snapshot import Snapshot, load_snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.records import TABLES
-from linkrisk.models.sampling.exclusions import INSPECTION_COLUMNS
+from linkrisk.sampling.exclusions import INSPECTION_COLUMNS
 
 
 class ScoresLike(Protocol):

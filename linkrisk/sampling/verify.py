@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from linkrisk.errors import InputError, IntegrityError
-from linkrisk.models.sampling.draw import Pick, draw_sample, selection_digest
-from linkrisk.models.sampling.frame import parse_frame_text
-from linkrisk.models.sampling.inspectors import (
+from linkrisk.sampling.draw import Pick, draw_sample, selection_digest
+from linkrisk.sampling.frame import parse_frame_text
+from linkrisk.sampling.inspectors import (
     CAPACITY,
     PoolMember,
     Team,
     assign_teams,
     teams_digest,
 )
-from linkrisk.models.sampling.params import PlanParams, sha256_hex
-from linkrisk.models.sampling.plans import PlanBook, mandatory_digest, plan_digest
-from linkrisk.models.sampling.prf import commitment
+from linkrisk.sampling.params import PlanParams, sha256_hex
+from linkrisk.sampling.plans import PlanBook, mandatory_digest, plan_digest
+from linkrisk.sampling.prf import commitment
 
 BUNDLE_FORMAT = "linkrisk-sampling-publication/1"
 

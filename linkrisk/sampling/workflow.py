@@ -14,12 +14,12 @@ import numpy as np
 import pyarrow as pa
 
 from linkrisk.errors import Conflict, InputError, IntegrityError
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.conflicts import PREVIOUS_ROUND, graph_conflicts, previous_inspectors
-from linkrisk.models.sampling.draw import Pick, draw_sample, selection_digest
-from linkrisk.models.sampling.exclusions import exclusions
-from linkrisk.models.sampling.frame import build_frame, parse_frame_text, scope_mask
-from linkrisk.models.sampling.inspectors import (
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.conflicts import PREVIOUS_ROUND, graph_conflicts, previous_inspectors
+from linkrisk.sampling.draw import Pick, draw_sample, selection_digest
+from linkrisk.sampling.exclusions import exclusions
+from linkrisk.sampling.frame import build_frame, parse_frame_text, scope_mask
+from linkrisk.sampling.inspectors import (
     ASSIGNED,
     PoolMember,
     Team,
@@ -27,9 +27,9 @@ from linkrisk.models.sampling.inspectors import (
     build_pool,
     teams_digest,
 )
-from linkrisk.models.sampling.mandatory import abnormal_in_plans, extended_inclusions
-from linkrisk.models.sampling.params import TIERS, PlanParams, sha256_hex
-from linkrisk.models.sampling.plans import (
+from linkrisk.sampling.mandatory import abnormal_in_plans, extended_inclusions
+from linkrisk.sampling.params import TIERS, PlanParams, sha256_hex
+from linkrisk.sampling.plans import (
     PlanBook,
     PlanRecord,
     PlanStatus,
@@ -39,7 +39,7 @@ from linkrisk.models.sampling.plans import (
     plan_digest,
     require,
 )
-from linkrisk.models.sampling.prf import commitment, new_seed
+from linkrisk.sampling.prf import commitment, new_seed
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -17,7 +17,7 @@ from linkrisk.api.auth import (
 )
 from linkrisk.config import Settings
 from linkrisk.errors import InputError, NotFound, Unauthenticated
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded
 
 

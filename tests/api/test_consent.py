@@ -17,7 +17,7 @@ from linkrisk.api.consent import (
 )
 from linkrisk.config import Settings
 from linkrisk.errors import ConsentRequired, InputError
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded
 from tests.api.city import make_uscc
 

@@ -8,7 +8,7 @@ import pytest
 from linkrisk.api.reads import SqliteReads
 from linkrisk.api.search import SearchIndex, normalise
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from tests.api.city import City
 
 

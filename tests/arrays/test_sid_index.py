@@ -7,9 +7,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-import linkrisk.graph.sid_index as sid_index
-from linkrisk.graph.sid_index import SidIndex, Strings, Words, hash_words, rows_equal
-from linkrisk.graph.string_sort import first_seen_groups, string_order
+import linkrisk.arrays.sid_index as sid_index
+from linkrisk.arrays.sid_index import SidIndex, Strings, Words, hash_words, rows_equal
+from linkrisk.arrays.string_sort import first_seen_groups, string_order
 
 AWKWARD = ["", "a", "a\0", "ab", "P" + "f" * 32, "91320100MA1X2Y3Z4Q", "地址1号", "x" * 40, "b"]
 
@@ -113,7 +113,7 @@ def test_first_seen_groups_is_dictionary_encode(
     if collide:  # a few hash values only: runs of equal hashes hold different strings
         real = sid_index.hash_words
         monkeypatch.setattr(
-            "linkrisk.graph.string_sort.hash_words", lambda w, n: real(w, n) & np.uint64(3)
+            "linkrisk.arrays.string_sort.hash_words", lambda w, n: real(w, n) & np.uint64(3)
         )
     rng = np.random.default_rng(6)
     values = rng.choice(np.array(["025-1", "025-2", "地址1号", "", "a", "a\0", "x" * 30]), 500)

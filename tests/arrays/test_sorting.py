@@ -1,12 +1,11 @@
-"""Packed-sort orderings (``linkrisk.graph.sorting``) agree with NumPy's stable sorts."""
+"""Packed-sort orderings (``linkrisk.arrays.sorting``) agree with NumPy's stable sorts."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from linkrisk.graph.relations import NO_END, NO_START
-from linkrisk.graph.sorting import (
+from linkrisk.arrays.sorting import (
     bits_for,
     break_ties,
     indptr_of,
@@ -14,6 +13,7 @@ from linkrisk.graph.sorting import (
     order_key,
     stable_argsort,
 )
+from linkrisk.graph.relations import NO_END, NO_START
 
 
 def test_stable_argsort_is_numpys_stable_argsort() -> None:

@@ -13,7 +13,7 @@ import linkrisk.cli.graph  # noqa: F401  (registers the commands)
 from linkrisk.cli import app
 from linkrisk.config import Settings
 from linkrisk.graph.open import open_store
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import org, person, table
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import linkrisk.cli.neo4j  # noqa: F401  (registers the commands)
 from linkrisk.cli import app
 from linkrisk.errors import StoreUnavailable
-from linkrisk.graph import cypher
+from linkrisk.graph.neo4j import cypher
 
 runner = CliRunner()
 

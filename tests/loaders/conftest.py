@@ -55,7 +55,7 @@ def recording() -> RecordingStore:
 
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[Any]:
-    embedded_module = pytest.importorskip("linkrisk.graph.embedded")
+    embedded_module = pytest.importorskip("linkrisk.graph.embedded.store")
     store = embedded_module.EmbeddedStore(tmp_path / "store" / "linkrisk.db")
     store.migrate()
     yield store

@@ -10,7 +10,7 @@ import pytest
 
 from linkrisk.config import Settings
 from linkrisk.errors import SourceFileError
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders import encoding, readers
 from linkrisk.loaders.pipeline import LoadReport, _stage, load_directory, load_file
 from tests.factories import dump_tables, new_store

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot, load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import table
 
 AS_OF = date(2026, 10, 31)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.models.dates import from_day_number
 from tests.factories import org, person
 from tests.models.graphs import store_of

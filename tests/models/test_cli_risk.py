@@ -14,7 +14,7 @@ import linkrisk.cli.risk  # noqa: F401  (registers the commands)
 from linkrisk.cli import app
 from linkrisk.cli.risk import _hop_text
 from linkrisk.config import Settings
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.explain import Hop
 from tests.factories import org, person
 from tests.models.graphs import event, snapshot_of, store_of

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.explain import Explanation, explain, local_subgraph
 from linkrisk.models.intrinsic import intrinsic_risk
 from linkrisk.models.propagation import build_operator, propagate

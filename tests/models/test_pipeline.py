@@ -11,9 +11,9 @@ import pytest
 
 from linkrisk.config import Settings
 from linkrisk.errors import InputError
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.relations import EVENT_CODES
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import EventType
 from linkrisk.models.card import FeatureMismatch, current_version
 from linkrisk.models.city_training import evaluate_city, train_city

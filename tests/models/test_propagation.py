@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from linkrisk.errors import ConvergenceError, InputError
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.propagation import (
     PropagationConfig,
     build_operator,

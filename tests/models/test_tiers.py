@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from linkrisk.errors import InputError
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.intrinsic import IntrinsicRisk, intrinsic_risk
 from linkrisk.models.tiers import (
     DEFAULT_TARGETS,

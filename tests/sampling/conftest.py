@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling import PlanBook, PlanParams
-from tests.models.sampling.world import build_world
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling import PlanBook, PlanParams
+from tests.sampling.world import build_world
 
 
 @pytest.fixture
@@ -47,9 +47,9 @@ def run_to_assigned(
     book: PlanBook, world: tuple[EmbeddedStore, Snapshot], params: PlanParams | None = None
 ) -> str:
     """Create, draw and assign a plan on the world; returns its id."""
-    from linkrisk.models.sampling import AssignInputs, assign_plan, create_plan, draw_plan
-    from linkrisk.models.sampling.sources import read_inspections, read_inspectors
-    from tests.models.sampling.world import tiers_for
+    from linkrisk.sampling import AssignInputs, assign_plan, create_plan, draw_plan
+    from linkrisk.sampling.sources import read_inspections, read_inspectors
+    from tests.sampling.world import tiers_for
 
     store, snap = world
     params = params or plan_params(

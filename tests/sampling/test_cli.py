@@ -13,10 +13,10 @@ import linkrisk.cli.sampling  # noqa: F401  (registers the sub-app)
 from linkrisk.cli import app
 from linkrisk.cli.sampling import demo_plan
 from linkrisk.config import Settings
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.scores import load_scores, save_scores
-from tests.models.sampling.world import AS_OF, build_world, tiers_for
+from tests.sampling.world import AS_OF, build_world, tiers_for
 
 
 @pytest.fixture

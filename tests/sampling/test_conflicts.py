@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.conflicts import graph_conflicts, previous_inspectors
-from linkrisk.models.sampling.sources import read_inspections
-from tests.models.sampling.world import ORGS
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.conflicts import graph_conflicts, previous_inspectors
+from linkrisk.sampling.sources import read_inspections
+from tests.sampling.world import ORGS
 
 World = tuple[EmbeddedStore, Snapshot]
 

@@ -9,16 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from linkrisk.models.sampling.draw import (
+from linkrisk.sampling.draw import (
     MANDATORY,
     RANDOM,
     draw_reference,
     draw_sample,
     selection_digest,
 )
-from linkrisk.models.sampling.frame import Frame, parse_frame_text
-from linkrisk.models.sampling.params import PlanParams
-from tests.models.sampling.conftest import plan_params
+from linkrisk.sampling.frame import Frame, parse_frame_text
+from linkrisk.sampling.params import PlanParams
+from tests.sampling.conftest import plan_params
 
 LINES = [f"9132010{i:011d},{'ABCD'[i % 4]}" for i in range(40)]  # 10 subjects per tier
 

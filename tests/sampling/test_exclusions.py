@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.exclusions import exclusions
-from linkrisk.models.sampling.sources import read_inspections
-from tests.models.sampling.conftest import plan_params
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.exclusions import exclusions
+from linkrisk.sampling.sources import read_inspections
+from tests.sampling.conftest import plan_params
 
 World = tuple[EmbeddedStore, Snapshot]
 # world inspections: ORG09 2024-11-05 (M01), ORG10 2025-03-01 (M01), ORG11 2025-05-20 (M02)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from linkrisk.errors import InputError
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
-from linkrisk.models.sampling.params import Scope
-from tests.models.sampling.world import ORGS, tiers_for
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
+from linkrisk.sampling.params import Scope
+from tests.sampling.world import ORGS, tiers_for
 
 World = tuple[EmbeddedStore, Snapshot]
 

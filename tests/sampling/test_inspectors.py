@@ -7,17 +7,17 @@ from collections import Counter
 import pyarrow as pa
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling.inspectors import (
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling.inspectors import (
     ASSIGNED,
     CAPACITY,
     PoolMember,
     assign_teams,
     build_pool,
 )
-from linkrisk.models.sampling.sources import read_inspectors
-from tests.models.sampling.conftest import plan_params
+from linkrisk.sampling.sources import read_inspectors
+from tests.sampling.conftest import plan_params
 
 World = tuple[EmbeddedStore, Snapshot]
 

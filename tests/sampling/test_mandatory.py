@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot, load_current
-from linkrisk.graph.snapshot_build import build_snapshot
-from linkrisk.models.sampling.mandatory import abnormal_in_plans, extended_inclusions, listed_firms
-from linkrisk.models.sampling.sources import read_inspections
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot, load_current
+from linkrisk.graph.snapshot.build import build_snapshot
+from linkrisk.sampling.mandatory import abnormal_in_plans, extended_inclusions, listed_firms
+from linkrisk.sampling.sources import read_inspections
 from tests.factories import table
-from tests.models.sampling.world import AS_OF
+from tests.sampling.world import AS_OF
 
 World = tuple[EmbeddedStore, Snapshot]
 

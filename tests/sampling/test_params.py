@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkrisk.errors import InputError
-from linkrisk.models.sampling.draw import stratum_size
-from linkrisk.models.sampling.params import PlanParams, parse_ratio
-from tests.models.sampling.conftest import plan_params
+from linkrisk.sampling.draw import stratum_size
+from linkrisk.sampling.params import PlanParams, parse_ratio
+from tests.sampling.conftest import plan_params
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import hmac
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkrisk.models.sampling.prf import KeyedHash, commitment, new_seed
+from linkrisk.sampling.prf import KeyedHash, commitment, new_seed
 
 
 def test_rfc4231_test_case_2() -> None:

@@ -13,10 +13,10 @@ import pytest
 from openpyxl import load_workbook
 
 from linkrisk.errors import Conflict
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import InspectionResult
-from linkrisk.models.sampling import (
+from linkrisk.sampling import (
     PlanBook,
     PlanStatus,
     ResultEntry,
@@ -24,9 +24,9 @@ from linkrisk.models.sampling import (
     publish_plan,
     record_results,
 )
-from linkrisk.models.sampling.params import Scope
-from linkrisk.models.sampling.verify import read_bundle, verify_material
-from tests.models.sampling.conftest import plan_params, run_to_assigned
+from linkrisk.sampling.params import Scope
+from linkrisk.sampling.verify import read_bundle, verify_material
+from tests.sampling.conftest import plan_params, run_to_assigned
 
 World = tuple[EmbeddedStore, Snapshot]
 # a masked or raw resident ID number (not a run of digits inside a hex digest)

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from linkrisk.errors import Conflict, InputError
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import InspectionResult
-from linkrisk.models.sampling import PlanBook, PlanStatus, ResultEntry, parse_result, record_results
-from linkrisk.models.sampling.results import event_id
-from tests.models.sampling.conftest import plan_params, run_to_assigned
+from linkrisk.sampling import PlanBook, PlanStatus, ResultEntry, parse_result, record_results
+from linkrisk.sampling.results import event_id
+from tests.sampling.conftest import plan_params, run_to_assigned
 
 World = tuple[EmbeddedStore, Snapshot]
 R = InspectionResult
@@ -108,9 +108,9 @@ def test_bad_results_are_refused(
 
 
 def test_results_need_teams(book: PlanBook, world: World) -> None:
-    from linkrisk.models.sampling import create_plan
-    from linkrisk.models.sampling.sources import read_inspections
-    from tests.models.sampling.world import tiers_for
+    from linkrisk.sampling import create_plan
+    from linkrisk.sampling.sources import read_inspections
+    from tests.sampling.world import tiers_for
 
     store, snap = world
     create_plan(book, plan_params(), snap, tiers_for(snap, {}), "m", read_inspections(store))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from linkrisk.errors import IntegrityError
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling import PlanBook, material_from_book, verify_material, verify_plan
-from linkrisk.models.sampling.verify import from_bundle, read_bundle, to_bundle
-from tests.models.sampling.conftest import run_to_assigned
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling import PlanBook, material_from_book, verify_material, verify_plan
+from linkrisk.sampling.verify import from_bundle, read_bundle, to_bundle
+from tests.sampling.conftest import run_to_assigned
 
 World = tuple[EmbeddedStore, Snapshot]
 

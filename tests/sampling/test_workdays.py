@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from linkrisk.errors import InputError
-from linkrisk.models.sampling.workdays import due_date, load_calendar, parse_calendar
+from linkrisk.sampling.workdays import due_date, load_calendar, parse_calendar
 
 D = dt.date
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linkrisk.errors import Conflict, InputError, IntegrityError
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot
-from linkrisk.models.sampling import (
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling import (
     AssignInputs,
     PlanBook,
     PlanStatus,
@@ -17,9 +17,9 @@ from linkrisk.models.sampling import (
     create_plan,
     draw_plan,
 )
-from linkrisk.models.sampling.sources import read_inspections, read_inspectors
-from tests.models.sampling.conftest import plan_params
-from tests.models.sampling.world import tiers_for
+from linkrisk.sampling.sources import read_inspections, read_inspectors
+from tests.sampling.conftest import plan_params
+from tests.sampling.world import tiers_for
 
 World = tuple[EmbeddedStore, Snapshot]
 
@@ -118,8 +118,8 @@ def test_public_seed_is_shown_from_the_start(book: PlanBook, world: World) -> No
 def test_assign_refuses_another_snapshot(book: PlanBook, world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from linkrisk.graph.snapshot import load_current
-    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.graph.snapshot.arrays import load_current
+    from linkrisk.graph.snapshot.build import build_snapshot
 
     store, _snap = world
     _create(book, world)
@@ -133,8 +133,8 @@ def test_assign_refuses_another_snapshot(book: PlanBook, world: World, tmp_path)
 
 
 def test_an_empty_frame_is_a_valid_empty_plan(book: PlanBook, world: World) -> None:
-    from linkrisk.models.sampling import verify_plan
-    from linkrisk.models.sampling.params import Scope
+    from linkrisk.sampling import verify_plan
+    from linkrisk.sampling.params import Scope
 
     store, snap = world
     params = plan_params("EMPTY", scope=Scope(region_prefix="99"))

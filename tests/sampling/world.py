@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.snapshot import Snapshot, load_current
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.snapshot.arrays import Snapshot, load_current
+from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import org, person, table
 
 AS_OF = dt.date(2025, 6, 30)

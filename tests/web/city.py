@@ -9,8 +9,8 @@ from linkrisk.api.auth import create_key
 from linkrisk.config import Settings
 from linkrisk.demo.city import generate_city
 from linkrisk.graph.open import open_embedded, open_store
-from linkrisk.graph.snapshot import load_current
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import load_current
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.pipeline import load_directory
 from linkrisk.models.pipeline import score_city
 

@@ -15,7 +15,7 @@ import httpx
 import numpy as np
 import pytest
 
-from linkrisk.graph.snapshot import load_current
+from linkrisk.graph.snapshot.arrays import load_current
 from linkrisk.models.scores import load_scores
 from tests.web.city import City
 from tests.web.harness import (

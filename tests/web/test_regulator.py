@@ -52,7 +52,7 @@ def test_the_sampling_package_still_words_its_reasons_as_the_page_expects(
     modules: NodeModules,
 ) -> None:
     """If the sampling package rewords a reason, the page would show it in English."""
-    from linkrisk.models.sampling.conflicts import PREVIOUS_ROUND, _reason
+    from linkrisk.sampling.conflicts import PREVIOUS_ROUND, _reason
 
     for reason in (PREVIOUS_ROUND, *(_reason(code, 2, "X") for code in range(5))):
         assert modules.call("regulator", "skipReason", reason) != reason, reason

@@ -42,7 +42,7 @@ from linkrisk.api.schemas import (
 from linkrisk.api.state import ServingState
 from linkrisk.graph.queries.export import subgraph_of, to_graphml, to_json
 from linkrisk.graph.queries.protocol import MAX_PATH_DEPTH, MAX_RISK_HOPS
-from linkrisk.graph.results import as_dict
+from linkrisk.graph.queries.results import as_dict
 from linkrisk.graph.store import GraphStore
 
 router = APIRouter(prefix="/v1", tags=["investigators"])

@@ -1,7 +1,7 @@
 """Regulators: 双随机、一公开 sampling plans and the inspector registry (执法检查人员名录库).
 
 A plan moves created → drawn → assigned → results → published; each step is one call here,
-run by ``linkrisk.models.sampling`` in the API's helper process. The draw can be re-derived
+run by ``linkrisk.sampling`` in the API's helper process. The draw can be re-derived
 by anyone from the published material (``/verify``).
 """
 
@@ -30,9 +30,9 @@ from linkrisk.api.schemas import (
     VerificationPublic,
 )
 from linkrisk.errors import Conflict, NotFound
-from linkrisk.models.sampling import PlanBook, PlanParams, Scope, parse_ratio, verify_plan
-from linkrisk.models.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
-from linkrisk.models.sampling.sources import read_inspectors
+from linkrisk.sampling import PlanBook, PlanParams, Scope, parse_ratio, verify_plan
+from linkrisk.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
+from linkrisk.sampling.sources import read_inspectors
 
 router = APIRouter(prefix="/v1", tags=["regulators"])
 

@@ -1,6 +1,6 @@
 """Graph query results for investigators: paths, neighbourhoods, ownership and controllers,
 connections between subjects, shared contacts, risk around a subject, exports and groups —
-``linkrisk.graph.results`` mirrored with subject names added."""
+``linkrisk.graph.queries.results`` mirrored with subject names added."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from linkrisk.api.schemas.base import USCC_EXAMPLE, Mirror, Schema
 
-# -- graph query results (linkrisk.graph.results, with names added) ----------------------------
+# -- graph query results (linkrisk.graph.queries.results, with names added) ------------------
 Rel = Literal["HOLDS", "OFFICER", "BRANCH", "SAME_CONTACT"]
 
 

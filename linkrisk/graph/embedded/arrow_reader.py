@@ -7,7 +7,7 @@ locks the other holds: https://www.sqlite.org/howtocorrupt.html §2.2.1). So the
 in a subprocess that writes an Arrow IPC stream to its stdout; this process only ever uses the
 standard library's SQLite.
 
-Run as ``python -m linkrisk.graph.arrow_reader DB TABLE COLUMN…``.
+Run as ``python -m linkrisk.graph.embedded.arrow_reader DB TABLE COLUMN…``.
 """
 
 from __future__ import annotations
@@ -60,7 +60,14 @@ def restore_nulls(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
 
 def stream_table(db: Path, table: str, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """Batches of ``table`` with ``schema``'s columns and types, read by a child process."""
-    command = [sys.executable, "-m", "linkrisk.graph.arrow_reader", str(db), table, *schema.names]
+    command = [
+        sys.executable,
+        "-m",
+        "linkrisk.graph.embedded.arrow_reader",
+        str(db),
+        table,
+        *schema.names,
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
         assert child.stdout is not None and child.stderr is not None
         try:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from linkrisk.graph.bulk import BulkResult, BulkSession
-from linkrisk.graph.mirror import BUMP_SQL, Mirror, PendingSegment
+from linkrisk.graph.embedded.bulk import BulkResult, BulkSession
+from linkrisk.graph.embedded.mirror import BUMP_SQL, Mirror, PendingSegment
 from linkrisk.loaders.records import MENTIONS, stored_in
 
 

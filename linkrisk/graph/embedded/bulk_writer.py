@@ -24,7 +24,7 @@ SQLite, and two copies of SQLite in one process break each other's POSIX locks (
 standard library's ``sqlite3``. If either process dies before the merge commits, the staged
 rows die with it and the canonical tables are as they were.
 
-Protocol (``linkrisk.graph.bulk`` is the other end): frames on stdin, each a 12-byte prefix
+Protocol (``linkrisk.graph.embedded.bulk`` is the other end): frames on stdin, each a 12-byte prefix
 (header length, payload length), a JSON header and the payload.
 
 - ``{"op": "stage", "tables": [[name, bytes], …]}`` + one Arrow IPC stream per table: keep the
@@ -38,7 +38,7 @@ Protocol (``linkrisk.graph.bulk`` is the other end): frames on stdin, each a 12-
 
 Any error replies ``{"ok": false, "kind": "input" | "store", "error": …}`` and exits 1.
 
-Run as ``python -m linkrisk.graph.bulk_writer DB``.
+Run as ``python -m linkrisk.graph.embedded.bulk_writer DB``.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkrisk.graph.schema_sql import CANONICAL_INDEXES, index_ddl, upsert_sql
-from linkrisk.graph.sqlite_rows import from_sqlite
+from linkrisk.graph.embedded.rows import from_sqlite
+from linkrisk.graph.embedded.schema import CANONICAL_INDEXES, index_ddl, upsert_sql
 from linkrisk.loaders.records import WRITABLE, Table
 
 PREFIX = struct.Struct(">IQ")  # header bytes, payload bytes

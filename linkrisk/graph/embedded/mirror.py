@@ -40,8 +40,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from linkrisk.graph.mirror_compact import Segment, compact
-from linkrisk.graph.sqlite_rows import blanks_as_null
+from linkrisk.graph.embedded.mirror_compact import Segment, compact
+from linkrisk.graph.embedded.rows import blanks_as_null
 from linkrisk.loaders.records import TABLES
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkrisk.graph.sid_index import Strings, rows_equal
-from linkrisk.graph.sorting import U64
+from linkrisk.arrays.sid_index import Strings, rows_equal
+from linkrisk.arrays.sorting import U64
 from linkrisk.loaders.records import SUBJECTS, Table
 
 #: combined key codes are re-densified before they could pass this (int64 stays exact)

@@ -176,7 +176,7 @@ CREATE TABLE IF NOT EXISTS check_jobs (
 )
 """
 
-# 双随机、一公开 sampling plans (linkrisk/models/sampling). The frame is kept as the compressed
+# 双随机、一公开 sampling plans (linkrisk/sampling). The frame is kept as the compressed
 # canonical text whose SHA-256 is the published frame digest, not as a million rows: it is only
 # ever read whole (to verify or publish). Mandatory inclusions, the ordered selection, the
 # inspector pool and the teams are rows, keyed by plan.
@@ -249,7 +249,8 @@ CREATE TABLE IF NOT EXISTS sampling_teams (
 """
 
 # The generation of each canonical table, bumped in the transaction of every write to it: the
-# columnar mirror (linkrisk/graph/mirror.py) is trusted only up to the generation SQLite records.
+# columnar mirror (linkrisk/graph/embedded/mirror.py) is trusted only up to the generation
+# SQLite records.
 # A table that already holds rows starts at 1, for which no mirror segment exists: its first
 # whole-table read comes from SQLite and becomes the mirror's base.
 GENERATIONS = ";\n".join(

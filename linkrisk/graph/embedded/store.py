@@ -21,15 +21,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.errors import InputError, StoreUnavailable
-from linkrisk.graph.arrow_reader import stream_table
-from linkrisk.graph.mirror import GENERATION_SQL, Mirror, PendingSegment, bump_generations
-from linkrisk.graph.schema_sql import MIGRATIONS, upsert_sql
-from linkrisk.graph.sqlite_rows import finish_load_statement, for_sqlite
+from linkrisk.graph.embedded.arrow_reader import stream_table
+from linkrisk.graph.embedded.mirror import GENERATION_SQL, Mirror, PendingSegment, bump_generations
+from linkrisk.graph.embedded.rows import finish_load_statement, for_sqlite
+from linkrisk.graph.embedded.schema import MIGRATIONS, upsert_sql
 from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import MENTIONS, TABLES, WRITABLE, stored_in
 
 if TYPE_CHECKING:
-    from linkrisk.graph.bulk import BulkSession
+    from linkrisk.graph.embedded.bulk import BulkSession
 
 
 _UPSERTS = {name: upsert_sql(t) for name, t in WRITABLE.items()}
@@ -220,10 +220,10 @@ class EmbeddedStore:
     # -- bulk loads -------------------------------------------------------------------------
     def bulk_session(self) -> BulkSession:
         """Stage a whole load and merge it in one transaction, from a child process
-        (``linkrisk.graph.bulk``): several times faster than ``write_batch`` per batch. The
+        (``linkrisk.graph.embedded.bulk``): several times faster than ``write_batch`` per batch. The
         merge bumps the generations of the tables it writes, and the staged rows become the
         mirror's segments for those generations once the merge has committed."""
-        from linkrisk.graph.bulk_mirror import mirrored_session  # bulk imports this module
+        from linkrisk.graph.embedded.bulk_mirror import mirrored_session  # bulk imports this module
 
         return mirrored_session(self.path, self.mirror if self.mirrored else None)
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.errors import InputError
-from linkrisk.graph import cypher
+from linkrisk.graph.neo4j import cypher
 from linkrisk.loaders.records import WRITABLE, SubjectKind, Table
 
 #: nullable key columns and the text key that stands in for them in MERGE ("" when unknown)

@@ -3,7 +3,7 @@
 Each function walks the graph the way the embedded algorithm will walk the region's snapshot
 (``linkrisk.graph.queries``), one Cypher round trip per layer, so that every node the algorithm
 expands is complete in the region and every node it meets is known to be a supernode or not
-(see :mod:`linkrisk.graph.neo4j_subgraph`). The answers themselves are always computed by the
+(see :mod:`linkrisk.graph.neo4j.subgraph`). The answers themselves are always computed by the
 embedded algorithms on the region's snapshot; these functions only decide what to fetch.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from linkrisk.graph.neo4j_subgraph import UNLIMITED, Region
+from linkrisk.graph.neo4j.subgraph import UNLIMITED, Region
 from linkrisk.graph.relations import RelType
 
 #: fetch control edges a little below the threshold: the snapshot compares float32 shares

@@ -25,8 +25,8 @@ import pyarrow as pa
 
 from linkrisk.errors import NotFound
 from linkrisk.graph.relations import ContactKind, RelType
-from linkrisk.graph.snapshot import Snapshot, load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from linkrisk.loaders.records import TABLES
 
 #: a per-subject relation limit that never binds (searches expand their ends in full)

@@ -7,7 +7,14 @@ from itertools import combinations
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import WalkView, kinds_of
 from linkrisk.graph.queries.paths import connect
-from linkrisk.graph.results import Connections, Edge, Neighbourhood, Node, edge_of_hop, sort_edges
+from linkrisk.graph.queries.results import (
+    Connections,
+    Edge,
+    Neighbourhood,
+    Node,
+    edge_of_hop,
+    sort_edges,
+)
 
 #: At most this many subjects per request: 50 give 1,225 pairs, each a bidirectional search.
 MAX_SUBJECTS = 50

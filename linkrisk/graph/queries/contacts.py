@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from linkrisk.graph.queries.results import SharedContact, SharedContacts
 from linkrisk.graph.relations import CONTACT_CODES, RelType
-from linkrisk.graph.results import SharedContact, SharedContacts
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 
 
 def shared_contacts(snapshot: Snapshot, node: int) -> SharedContacts:

@@ -18,9 +18,9 @@ import numpy as np
 
 from linkrisk.graph.queries.csr import kind_of
 from linkrisk.graph.queries.ownership import look_through
+from linkrisk.graph.queries.results import Controller, Hop, Ownership, Path
 from linkrisk.graph.relations import KIND_CODES, ROLE_CODES, RelType
-from linkrisk.graph.results import Controller, Hop, Ownership, Path
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import Role, SubjectKind
 
 #: Shares are float32 in the snapshot: 0.1 + 0.15 must still reach a 25% threshold.

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkrisk.errors import InputError
+from linkrisk.graph.queries.results import Edge, Hop, sort_edges
 from linkrisk.graph.relations import CONTACT_CODES, KIND_CODES, ROLE_CODES, RelType
-from linkrisk.graph.results import Edge, Hop, sort_edges
-from linkrisk.graph.snapshot import Relation, Snapshot
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
 
 #: Canonical relation order (ties between parallel edges, sort orders): RelType declaration order.
 REL_ORDER: tuple[RelType, ...] = tuple(RelType)

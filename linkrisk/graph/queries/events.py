@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from linkrisk.graph.queries.results import RiskEvent
 from linkrisk.graph.relations import EVENT_CODES, NO_END, SEVERITY_CODES
-from linkrisk.graph.results import RiskEvent
 from linkrisk.loaders.records import EventType
 
 EPOCH = date(1970, 1, 1)

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from linkrisk.graph.results import (
+from linkrisk.graph.queries.results import (
     Connections,
     Controller,
     Edge,

@@ -16,9 +16,9 @@ from scipy.sparse.csgraph import connected_components
 
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import REL_ORDER, edges_of, gather, kinds_of
+from linkrisk.graph.queries.results import Group, Node, sort_edges
 from linkrisk.graph.relations import ROLE_CODES, RelType
-from linkrisk.graph.results import Group, Node, sort_edges
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import Role
 
 LEGAL_REPRESENTATIVE = ROLE_CODES.index(Role.LEGAL_REPRESENTATIVE)

@@ -15,7 +15,7 @@ import numpy as np
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import Walks, WalkView, canonical_order, edges_among, kinds_of
 from linkrisk.graph.queries.marks import marks
-from linkrisk.graph.results import Neighbourhood, Node
+from linkrisk.graph.queries.results import Neighbourhood, Node
 
 
 @dataclass(frozen=True, slots=True)

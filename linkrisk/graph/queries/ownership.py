@@ -31,9 +31,9 @@ from scipy.sparse.linalg import MatrixRankWarning, spsolve
 from linkrisk.errors import ConvergenceError
 from linkrisk.graph.queries.csr import decimal_shares, gather, kind_of
 from linkrisk.graph.queries.marks import marks
+from linkrisk.graph.queries.results import Hop, Ownership, OwnershipEntry, Path
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import Hop, Ownership, OwnershipEntry, Path
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
 
 #: Reachable subgraphs up to this many nodes are solved dense (LAPACK), larger ones sparse (LU).
 DENSE_LIMIT = 64

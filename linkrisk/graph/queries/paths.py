@@ -23,7 +23,7 @@ from linkrisk.errors import InputError
 from linkrisk.graph.queries.csr import Walks, WalkView, canonical_order, gather, hops_of
 from linkrisk.graph.queries.marks import Marks, marks
 from linkrisk.graph.queries.protocol import MAX_PATH_DEPTH
-from linkrisk.graph.results import Path, PathSet
+from linkrisk.graph.queries.results import Path, PathSet
 
 #: DFS steps allowed per enumeration round before the answer is marked truncated.
 MAX_STEPS = 200_000

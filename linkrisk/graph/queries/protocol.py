@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import (
+from linkrisk.graph.queries.results import (
     Connections,
     Controller,
     Group,
@@ -36,6 +35,7 @@ from linkrisk.graph.results import (
     SharedContacts,
     SurroundingRisk,
 )
+from linkrisk.graph.relations import RelType
 
 RelFilter = Sequence[RelType | str] | None
 
@@ -153,8 +153,8 @@ class GraphQueries(Protocol):
         """周边风险: sanctioned or listed subjects within ``hops`` (≤ 4), with paths and events.
 
         ``as_of`` defaults to the graph's as-of date; which events count is defined in
-        ``linkrisk.graph.events``. The subject itself is not listed; each neighbour comes with
-        its lexicographically smallest shortest path. At most ``limit`` (``truncated``).
+        ``linkrisk.graph.queries.events``. The subject itself is not listed; each neighbour comes
+        with its lexicographically smallest shortest path. At most ``limit`` (``truncated``).
         """
         ...
 

@@ -2,9 +2,9 @@
 
 A BFS (``neighbourhood.bfs``) reaches everything within ``hops``; the events of the reached nodes
 are gathered from the snapshot's per-node event index in one vectorised step and filtered with
-``linkrisk.graph.events.active_mask``. Every risky neighbour comes with the lexicographically
-smallest shortest path to it (typed hops) and the events that make it risky — never a bare
-"linked to a sanctioned subject" label.
+``linkrisk.graph.queries.events.active_mask``. Every risky neighbour comes with the
+lexicographically smallest shortest path to it (typed hops) and the events that make it risky —
+never a bare "linked to a sanctioned subject" label.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from datetime import date
 import numpy as np
 
 from linkrisk.errors import InputError
-from linkrisk.graph.events import active_events_of, active_mask, day_of
 from linkrisk.graph.queries.csr import WalkView, gather, hops_of, kinds_of
+from linkrisk.graph.queries.events import active_events_of, active_mask, day_of
 from linkrisk.graph.queries.neighbourhood import Bfs, bfs
 from linkrisk.graph.queries.protocol import MAX_RISK_HOPS
-from linkrisk.graph.results import Path, RiskNeighbour, SurroundingRisk
+from linkrisk.graph.queries.results import Path, RiskNeighbour, SurroundingRisk
 
 
 def tree_path(view: WalkView, found: Bfs, node: int) -> Path:

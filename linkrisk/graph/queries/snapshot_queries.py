@@ -19,9 +19,7 @@ from linkrisk.graph.queries.neighbourhood import neighbourhood
 from linkrisk.graph.queries.ownership import look_through
 from linkrisk.graph.queries.paths import connect
 from linkrisk.graph.queries.protocol import RelFilter
-from linkrisk.graph.queries.risk import surrounding_risk
-from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import (
+from linkrisk.graph.queries.results import (
     Connections,
     Controller,
     Group,
@@ -31,7 +29,9 @@ from linkrisk.graph.results import (
     SharedContacts,
     SurroundingRisk,
 )
-from linkrisk.graph.snapshot import Snapshot
+from linkrisk.graph.queries.risk import surrounding_risk
+from linkrisk.graph.relations import RelType
+from linkrisk.graph.snapshot.arrays import Snapshot
 
 
 def _check_depth(name: str, value: int, most: int) -> None:
@@ -45,7 +45,7 @@ class SnapshotQueries:
     Parameters
     ----------
     snapshot
-        A loaded snapshot (``linkrisk.graph.snapshot.load_current``).
+        A loaded snapshot (``linkrisk.graph.snapshot.arrays.load_current``).
     settings
         Thresholds (beneficial owner, control); default ``get_settings()``.
 

@@ -27,13 +27,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from linkrisk.graph import snapshot_parts as parts
+from linkrisk.arrays.sid_index import SidIndex, Strings
+from linkrisk.arrays.string_sort import string_order
 from linkrisk.graph.relations import CONTACT_CODES, NO_START, RelType
-from linkrisk.graph.sid_index import SidIndex, Strings
-from linkrisk.graph.snapshot_parts import Arrays, build_csr
-from linkrisk.graph.snapshot_publish import Publisher
+from linkrisk.graph.snapshot import parts
+from linkrisk.graph.snapshot.parts import Arrays, build_csr
+from linkrisk.graph.snapshot.publish import Publisher
 from linkrisk.graph.store import GraphStore
-from linkrisk.graph.string_sort import string_order
 from linkrisk.heap import kept_heap
 
 __all__ = ["Progress", "build_csr", "build_snapshot"]

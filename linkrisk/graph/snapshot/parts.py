@@ -12,6 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkrisk.arrays.sid_index import SidIndex, Strings
+from linkrisk.arrays.sorting import bits_for, break_ties, indptr_of, lex_order, stable_argsort
+from linkrisk.arrays.string_sort import first_seen_groups
 from linkrisk.graph.relations import (
     EVENT_CODES,
     KIND_CODES,
@@ -23,9 +26,6 @@ from linkrisk.graph.relations import (
     STATUS_CODES,
     RelType,
 )
-from linkrisk.graph.sid_index import SidIndex, Strings
-from linkrisk.graph.sorting import bits_for, break_ties, indptr_of, lex_order, stable_argsort
-from linkrisk.graph.string_sort import first_seen_groups
 
 Arrays = dict[str, np.ndarray]
 

@@ -28,7 +28,7 @@ import blake3
 import numpy as np
 
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.snapshot import CURRENT
+from linkrisk.graph.snapshot.arrays import CURRENT
 
 CHUNK = 32 << 20
 WORKERS = 2

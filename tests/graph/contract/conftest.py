@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.queries import GraphQueries
 from linkrisk.graph.store import GraphStore
 
@@ -29,7 +29,7 @@ def make_store(backend: str, tmp_path: Path) -> GraphStore:
     uri = os.environ.get("LINKRISK_NEO4J_URI")
     if not uri:
         pytest.skip("Neo4j contract tests need a live server: set LINKRISK_NEO4J_URI")
-    from linkrisk.graph.neo4j_store import Neo4jStore  # only when a server is given
+    from linkrisk.graph.neo4j.store import Neo4jStore  # only when a server is given
 
     store = Neo4jStore.from_settings()
     store.reset_for_tests()
@@ -51,8 +51,8 @@ def queries(store: GraphStore, tmp_path: Path) -> Callable[..., GraphQueries]:
     Neo4j: ``store.queries()``)."""
     from linkrisk.config import get_settings
     from linkrisk.graph.queries import SnapshotQueries
-    from linkrisk.graph.snapshot import load_current
-    from linkrisk.graph.snapshot_build import build_snapshot
+    from linkrisk.graph.snapshot.arrays import load_current
+    from linkrisk.graph.snapshot.build import build_snapshot
     from tests.factories import table
 
     def make(**rows: list[dict[str, Any]]) -> GraphQueries:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from linkrisk.graph.queries import GraphQueries
+from linkrisk.graph.queries.results import SharedContact
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import SharedContact
 from tests.factories import org, person
 
 Make = Callable[..., GraphQueries]

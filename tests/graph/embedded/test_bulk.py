@@ -17,10 +17,10 @@ import pyarrow as pa
 import pytest
 
 from linkrisk.errors import InputError, LinkriskError, StoreUnavailable
-from linkrisk.graph.bulk import BulkSession
-from linkrisk.graph.bulk_writer import write_segment
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.sqlite_rows import for_sqlite
+from linkrisk.graph.embedded.bulk import BulkSession
+from linkrisk.graph.embedded.bulk_writer import write_segment
+from linkrisk.graph.embedded.rows import for_sqlite
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.records import TABLES
 from tests.factories import dump_tables, new_store, org, person, table
 
@@ -185,7 +185,7 @@ def test_a_dead_writer_is_reported_with_its_exit(tmp_path: Path) -> None:
 KILLED = textwrap.dedent(
     """
     import sys, pyarrow as pa
-    from linkrisk.graph.embedded import EmbeddedStore
+    from linkrisk.graph.embedded.store import EmbeddedStore
     from linkrisk.loaders.records import HOLDINGS
     store = EmbeddedStore(sys.argv[1])
     n = 20_000

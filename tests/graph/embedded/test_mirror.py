@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkrisk.graph.arrow_reader import stream_table
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.arrow_reader import stream_table
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.records import TABLES, WRITABLE
 from tests.factories import new_store, org, table
 
@@ -183,7 +183,7 @@ def test_a_write_that_rolls_back_leaves_no_segment(
     def fail(*_args: Any) -> dict[str, int]:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr("linkrisk.graph.embedded.bump_generations", fail)
+    monkeypatch.setattr("linkrisk.graph.embedded.store.bump_generations", fail)
     with pytest.raises(sqlite3.OperationalError):
         store.write_batch({"holdings": table("holdings", [{"src": "P1", "dst": "91A"}])})
     assert store.counts()["holdings"] == 0

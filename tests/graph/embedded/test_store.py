@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
-from linkrisk.graph.schema_sql import MIGRATIONS
+from linkrisk.graph.embedded.schema import MIGRATIONS
+from linkrisk.graph.embedded.store import EmbeddedStore
 
 
 def test_migrate_is_idempotent(tmp_path: Path) -> None:
@@ -26,7 +26,7 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import sys, pyarrow as pa
-    from linkrisk.graph.embedded import EmbeddedStore
+    from linkrisk.graph.embedded.store import EmbeddedStore
     from linkrisk.loaders.records import HOLDINGS
     store = EmbeddedStore(sys.argv[1]); store.migrate()
     n = int(sys.argv[2])

@@ -1,12 +1,11 @@
 """A ``SubgraphSource`` over canonical tables in memory, for testing the region logic.
 
-It answers each fetch the way the Cypher statements of ``linkrisk.graph.cypher`` are written to
-(relations in force on the date, registered ends only, at most ``limit`` per subject, contact
-group sizes and first members), in a shuffled order because the server promises none. It is
-the stand-in that lets ``Neo4jQueries``' *choice of what to fetch* be compared with the
-embedded answers on many random graphs; that the Cypher itself does this is checked by Neo4j's
-linter and, on a live server, by the contract suite.
-"""
+It answers each fetch the way the Cypher statements of ``linkrisk.graph.neo4j.cypher`` are written
+to (relations in force on the date, registered ends only, at most ``limit`` per subject, contact
+group sizes and first members), in a shuffled order because the server promises none. It is the
+stand-in that lets ``Neo4jQueries``' *choice of what to fetch* be compared with the embedded answers
+on many random graphs; that the Cypher itself does this is checked by Neo4j's linter and, on a live
+server, by the contract suite."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from linkrisk.graph.neo4j_subgraph import EDGE_TABLES
+from linkrisk.graph.neo4j.subgraph import EDGE_TABLES
 from linkrisk.graph.relations import ContactKind, RelType
 from linkrisk.loaders.records import Role
 

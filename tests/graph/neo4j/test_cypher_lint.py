@@ -1,4 +1,4 @@
-"""Every statement in ``linkrisk.graph.cypher`` passes Neo4j's own parser and semantic analysis.
+"""Every statement in ``linkrisk.graph.neo4j.cypher`` passes Neo4j's parser and semantic analysis.
 
 ``tools/cypherlint/lint.mjs`` wraps ``lintCypherQuery`` of ``@neo4j-cypher/language-support``
 (the linter of Neo4j Browser and the VS Code extension). One node process serves the module.
@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from linkrisk.graph import cypher
+from linkrisk.graph.neo4j import cypher
 from linkrisk.graph.relations import RelType
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LINTER = ROOT / "tools" / "cypherlint"
 PACKAGE = LINTER / "node_modules" / "@neo4j-cypher" / "language-support"
 #: the Cypher of the deployment's Neo4j 5 server; Neo4j 2025+ may also run Cypher 25

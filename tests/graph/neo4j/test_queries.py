@@ -1,6 +1,6 @@
 """``Neo4jQueries`` fetches enough of the graph to answer exactly like the embedded side.
 
-The rows come from ``MemorySource`` (tests/graph/neo4j_memory.py), which answers each fetch as
+The rows come from ``MemorySource`` (tests/graph/neo4j/memory.py), which answers each fetch as
 the Cypher statements are written to; the answers are compared with ``SnapshotQueries`` on a
 snapshot of the *whole* graph. This checks the part that is linkrisk's own logic — which nodes
 to fetch, how far, how completely — on hand-made and on random graphs. That the Cypher fetches
@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 
 from linkrisk.config import Settings
 from linkrisk.errors import LinkriskError, NotFound
-from linkrisk.graph.neo4j_queries import Neo4jQueries
-from linkrisk.graph.neo4j_subgraph import TableStore
+from linkrisk.graph.neo4j.queries import Neo4jQueries
+from linkrisk.graph.neo4j.subgraph import TableStore
 from linkrisk.graph.queries import GraphQueries, SnapshotQueries
-from linkrisk.graph.snapshot import load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import org, person, table
-from tests.graph.neo4j_memory import MemorySource
+from tests.graph.neo4j.memory import MemorySource
 
 AS_OF = dt.date(2025, 1, 1)
 PAST, FUTURE = dt.date(2001, 1, 1), dt.date(2030, 1, 1)

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkrisk.errors import InputError
-from linkrisk.graph import cypher
-from linkrisk.graph.neo4j_rows import (
+from linkrisk.graph.neo4j import cypher
+from linkrisk.graph.neo4j.rows import (
     check_batch,
     row_chunks,
     subject_dict,

@@ -1,6 +1,6 @@
 """Query shaping of the Neo4j store, without a server.
 
-A recording fake driver (tests/graph/neo4j_fake.py) shows *what* the store sends: which
+A recording fake driver (tests/graph/neo4j/fake_driver.py) shows *what* the store sends: which
 statements, in how many transactions, with which row dicts, routed how, with which metadata.
 It is no evidence that the Cypher works: that is test_cypher_lint.py (Neo4j's own parser) and
 the contract suite against a live server (LINKRISK_NEO4J_URI).
@@ -18,12 +18,12 @@ from pydantic import SecretStr
 
 from linkrisk.config import Settings
 from linkrisk.errors import Forbidden, InputError, StoreUnavailable
-from linkrisk.graph import cypher
-from linkrisk.graph.neo4j_store import Neo4jStore
+from linkrisk.graph.neo4j import cypher
+from linkrisk.graph.neo4j.store import Neo4jStore
 from linkrisk.graph.store import GraphStore, LoadRecord
 from linkrisk.loaders.records import TABLES
 from tests.factories import org, person, table
-from tests.graph.neo4j_fake import Answer, FakeDriver, no_rows
+from tests.graph.neo4j.fake_driver import Answer, FakeDriver, no_rows
 
 
 def make_store(
@@ -306,7 +306,7 @@ def test_from_settings_reports_a_database_the_server_lacks(
 
     driver = FakeDriver(answer=missing)
     driver.verify_connectivity = lambda: None  # type: ignore[attr-defined]
-    monkeypatch.setattr("linkrisk.graph.neo4j_store.GraphDatabase.driver", lambda *a, **k: driver)
+    monkeypatch.setattr("linkrisk.graph.neo4j.store.GraphDatabase.driver", lambda *a, **k: driver)
     config = settings.model_copy(update={"neo4j_uri": "bolt://x:7687", "neo4j_database": "risk"})
     with pytest.raises(StoreUnavailable, match="cannot serve database 'risk'"):
         Neo4jStore.from_settings(config)

@@ -10,10 +10,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.queries import SnapshotQueries
-from linkrisk.graph.snapshot import load_current
-from linkrisk.graph.snapshot_build import build_snapshot
+from linkrisk.graph.snapshot.arrays import load_current
+from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import table
 
 AS_OF = dt.date(2025, 1, 1)

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from linkrisk.graph.relations import CONTACT_CODES, KIND_CODES, NO_END, ROLE_CODES, RelType
-from linkrisk.graph.snapshot import Relation, Snapshot
-from linkrisk.graph.snapshot_build import build_csr
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
+from linkrisk.graph.snapshot.build import build_csr
 from linkrisk.loaders.records import SubjectKind
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkrisk.graph.results import SharedContact
+from linkrisk.graph.queries.results import SharedContact
 from tests.factories import org
 from tests.graph.queries.conftest import Build
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from linkrisk.graph.events import active_mask, date_of, day_of, risky_nodes
+from linkrisk.graph.queries.events import active_mask, date_of, day_of, risky_nodes
 from linkrisk.graph.relations import EVENT_CODES, NO_END
 from linkrisk.loaders.records import EventType
 

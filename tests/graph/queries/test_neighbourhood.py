@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from linkrisk.graph.queries.csr import WalkView
 from linkrisk.graph.queries.neighbourhood import bfs, neighbourhood
+from linkrisk.graph.queries.results import Edge
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import Edge
 from tests.factories import org, person
 from tests.graph.queries.conftest import Build, holds, officer
 from tests.graph.queries.memory import memory_snapshot, sid_of

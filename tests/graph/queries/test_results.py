@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from linkrisk.graph.relations import RelType
-from linkrisk.graph.results import (
+from linkrisk.graph.queries.results import (
     Edge,
     Hop,
     Path,
@@ -14,6 +13,7 @@ from linkrisk.graph.results import (
     as_dict,
     edge_of_hop,
 )
+from linkrisk.graph.relations import RelType
 
 
 def test_path_facts() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkrisk.graph.embedded import EmbeddedStore
+from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.relations import NO_END, RelType
-from linkrisk.graph.snapshot import Snapshot, load_current
-from linkrisk.graph.snapshot_build import build_csr, build_snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot, load_current
+from linkrisk.graph.snapshot.build import build_csr, build_snapshot
 from tests.factories import org, person, table
 
 

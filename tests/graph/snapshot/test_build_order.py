@@ -12,11 +12,11 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-import linkrisk.graph.snapshot_build as snapshot_build
+import linkrisk.graph.snapshot.build as snapshot_build
 from linkrisk.graph.relations import NO_END, NO_START, ROLE_CODES, RelType
-from linkrisk.graph.snapshot import Snapshot, load_snapshot
-from linkrisk.graph.snapshot_build import build_snapshot
-from linkrisk.graph.snapshot_publish import Publisher
+from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
+from linkrisk.graph.snapshot.build import build_snapshot
+from linkrisk.graph.snapshot.publish import Publisher
 from linkrisk.graph.store import GraphStore
 from tests.factories import table
 

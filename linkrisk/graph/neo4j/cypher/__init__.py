@@ -8,7 +8,7 @@ Rules that keep these safe and checkable:
   fixed lists of ``vocabulary``; every *value* is a ``$param`` (no string literal appears in
   any statement);
 - each constant is followed by a docstring saying what it does;
-- ``tests/graph/test_cypher_lint.py`` finds every upper-case ``str`` constant of the package
+- ``tests/graph/neo4j/test_cypher_lint.py`` finds every upper-case ``str`` constant of the package
   (:func:`statements`) and lints it with Neo4j's own parser and semantic analysis
   (``tools/cypherlint``), under Cypher 5 and Cypher 25, against the labels, types and property
   keys declared in ``vocabulary``.
@@ -39,8 +39,16 @@ labels, types and helpers of ``vocabulary``. Import from the package, which re-e
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher import examples, loads, reads, schema, subgraphs, vocabulary, writes
-from linkrisk.graph.cypher.examples import (
+from linkrisk.graph.neo4j.cypher import (
+    examples,
+    loads,
+    reads,
+    schema,
+    subgraphs,
+    vocabulary,
+    writes,
+)
+from linkrisk.graph.neo4j.cypher.examples import (
     EXAMPLE_HIGH_RISK_FIRMS,
     EXAMPLE_OWNERSHIP_CHAIN,
     EXAMPLE_RISKY_NEIGHBOURS,
@@ -48,14 +56,14 @@ from linkrisk.graph.cypher.examples import (
     EXAMPLE_SHORTEST_PATHS,
     EXAMPLES,
 )
-from linkrisk.graph.cypher.loads import (
+from linkrisk.graph.neo4j.cypher.loads import (
     CLEAR_STALE_SCORES,
     CREATE_LOAD,
     FINISH_LOAD,
     LOAD_HISTORY,
     WRITE_SCORES,
 )
-from linkrisk.graph.cypher.reads import (
+from linkrisk.graph.neo4j.cypher.reads import (
     COUNT_TABLES,
     DELETE_ALL,
     EVENTS_OF,
@@ -70,7 +78,7 @@ from linkrisk.graph.cypher.reads import (
     READ_OFFICERS_PAGE,
     READ_SUBJECTS_PAGE,
 )
-from linkrisk.graph.cypher.schema import (
+from linkrisk.graph.neo4j.cypher.schema import (
     AWAIT_INDEXES,
     CONSTRAINT_EVENT_ID,
     CONSTRAINT_INSPECTION_KEY,
@@ -98,7 +106,7 @@ from linkrisk.graph.cypher.schema import (
     SHOW_INDEXES,
     schema_name,
 )
-from linkrisk.graph.cypher.subgraphs import (
+from linkrisk.graph.neo4j.cypher.subgraphs import (
     CONTACT_GROUPS,
     CONTACT_GROUPS_ADDRESS,
     CONTACT_GROUPS_EMAIL,
@@ -107,7 +115,7 @@ from linkrisk.graph.cypher.subgraphs import (
     SUBGRAPH_EDGES,
     SUBGRAPH_SUBJECTS,
 )
-from linkrisk.graph.cypher.vocabulary import (
+from linkrisk.graph.neo4j.cypher.vocabulary import (
     EXTRA_PROPERTIES,
     LOAD_PROPERTIES,
     SCORE_PROPERTIES,
@@ -115,7 +123,7 @@ from linkrisk.graph.cypher.vocabulary import (
     LinkType,
     property_keys,
 )
-from linkrisk.graph.cypher.writes import (
+from linkrisk.graph.neo4j.cypher.writes import (
     MENTION_ORGANISATIONS,
     MENTION_PERSONS,
     MERGE_BRANCHES,
@@ -258,4 +266,4 @@ def name_of(statement: str) -> str:
     try:
         return _NAMES[statement]
     except KeyError:
-        raise ValueError("not a statement of linkrisk.graph.cypher") from None
+        raise ValueError("not a statement of linkrisk.graph.neo4j.cypher") from None

@@ -4,7 +4,15 @@ and they are linted like every other statement; linkrisk itself never sends them
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher.vocabulary import _BRANCH, _HOLDS, _OFFICER, _ORG, _S, Label, LinkType
+from linkrisk.graph.neo4j.cypher.vocabulary import (
+    _BRANCH,
+    _HOLDS,
+    _OFFICER,
+    _ORG,
+    _S,
+    Label,
+    LinkType,
+)
 
 # -- for Browser and Bloom users (docs/neo4j.md shows these verbatim) ------------------------
 

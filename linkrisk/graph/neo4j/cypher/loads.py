@@ -4,7 +4,7 @@ puts on subjects (for Bloom), replacing those of an earlier run."""
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher.vocabulary import _S, LOAD_PROPERTIES, SCORE_PROPERTIES, Label
+from linkrisk.graph.neo4j.cypher.vocabulary import _S, LOAD_PROPERTIES, SCORE_PROPERTIES, Label
 
 # -- load history and scores -----------------------------------------------------------------
 

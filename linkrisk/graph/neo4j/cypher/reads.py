@@ -5,7 +5,7 @@ back as subjects."""
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher.vocabulary import (
+from linkrisk.graph.neo4j.cypher.vocabulary import (
     _BRANCH,
     _HOLDS,
     _OFFICER,

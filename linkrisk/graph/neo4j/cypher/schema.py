@@ -5,7 +5,7 @@ to come online."""
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher.vocabulary import _ORG, _PER, _S, Label
+from linkrisk.graph.neo4j.cypher.vocabulary import _ORG, _PER, _S, Label
 
 # -- schema (migrate) ------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
-"""The subgraph reads of the investigator queries on Neo4j (:mod:`linkrisk.graph.neo4j_queries`):
+"""The subgraph reads of the investigator queries on Neo4j (:mod:`linkrisk.graph.neo4j.queries`):
 subjects, the relations around them with a degree cap, control edges and shared-contact groups,
 each as the graph stood on ``$as_of``."""
 
 from __future__ import annotations
 
-from linkrisk.graph.cypher.vocabulary import (
+from linkrisk.graph.neo4j.cypher.vocabulary import (
     _BRANCH,
     _HOLDS,
     _OFFICER,
@@ -17,7 +17,7 @@ from linkrisk.graph.cypher.vocabulary import (
 from linkrisk.graph.relations import ContactKind
 from linkrisk.loaders.records import SUBJECTS
 
-# -- subgraph reads for investigator queries (linkrisk.graph.neo4j_queries) -----------------
+# -- subgraph reads for investigator queries (linkrisk.graph.neo4j.queries) -----------------
 # The graph in force on $as_of, as a snapshot built on that date would hold it: a relation
 # counts when it started on or before the day and has not ended by it; a subject counts when
 # it is registered (not a placeholder) on or before the day.

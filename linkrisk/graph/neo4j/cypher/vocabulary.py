@@ -1,4 +1,4 @@
-"""What the statements of :mod:`linkrisk.graph.cypher` are written in: the node labels and
+"""What the statements of :mod:`linkrisk.graph.neo4j.cypher` are written in: the node labels and
 relationship types (:class:`Label`, :class:`LinkType`), the property keys beyond the canonical
 tables, and the private short names and ``SET``/``RETURN`` item builders the other modules of
 the package format their f-strings with. It holds no statement itself."""
