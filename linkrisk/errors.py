@@ -15,6 +15,7 @@ class LinkriskError(Exception):
     status: int = 500
     title: str = "Internal error"
     type_slug: str = "internal"
+    retry_after: int | None = None  # seconds, sent as Retry-After unless ``extra`` says otherwise
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -62,12 +63,14 @@ class NotReady(LinkriskError):
     """No snapshot or scores are loaded yet."""
 
     status, title, type_slug = 503, "Not ready", "not-ready"
+    retry_after = 30  # a snapshot build or a scoring run takes about this long
 
 
 class StoreUnavailable(LinkriskError):
     """The graph store (e.g. a Neo4j server) cannot be reached."""
 
     status, title, type_slug = 503, "Store unavailable", "store-unavailable"
+    retry_after = 10  # a restarted server answers again after about this long
 
 
 class ConvergenceError(LinkriskError):

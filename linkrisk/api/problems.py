@@ -78,7 +78,7 @@ def problem(
 async def linkrisk_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkriskError)
     headers = {}
-    retry = exc.extra.get("retry_after")
+    retry = exc.extra.get("retry_after", exc.retry_after)
     if retry is not None:
         headers["Retry-After"] = str(int(retry))
     if exc.status >= 500:

@@ -55,7 +55,11 @@ class Services:
 def build_services(settings: Settings, scores_loader: ScoresLoader | None = None) -> Services:
     """Open the stores (migrated), the audit log, the key ring, and load the published state."""
     store = open_embedded(settings)
-    graph = process_safe(store) if settings.store == "embedded" else open_store(settings)
+    graph = (
+        process_safe(store)
+        if settings.store == "embedded"
+        else open_store(settings, serving=True)  # a server that is down is a 503, not a crash
+    )
     loader = scores_loader or default_scores_loader
     holder = StateHolder(
         lambda: load_state(settings, graph, loader),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 
 from linkrisk.api.deps import AppServices
 from linkrisk.api.problems import problem_types
@@ -22,9 +23,17 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     summary="A snapshot and its scores are loaded",
-    responses={503: {"model": Problem, "description": "not ready: no snapshot or scores yet"}},
+    responses={
+        503: {
+            "model": Problem,
+            "description": "not ready: no snapshot or scores yet, or the graph store is down",
+        }
+    },
 )
 async def readyz(services: AppServices) -> Readiness:
+    ping = getattr(services.graph, "ping", None)  # a graph store on a server (Neo4j)
+    if ping is not None:
+        await run_in_threadpool(ping)  # StoreUnavailable: 503, not ready
     holder = services.holder
     holder.poll()
     state = holder.state

@@ -31,6 +31,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from linkrisk.config import Settings, get_settings
@@ -50,6 +51,7 @@ from linkrisk.loaders.records import EVENTS, TABLES
 
 APP = "linkrisk"  # the "app" of every transaction's metadata
 CONNECT_TIMEOUT = 15.0  # seconds: a down server is reported quickly, not after the default 30 s
+RETRY_SECONDS = 30.0  # the driver's default budget for retrying a transaction on transient errors
 READ_TIMEOUT = 300.0  # seconds per read transaction (one page, one investigator query)
 INDEX_WAIT = 300  # seconds migrate waits for new indexes to come online
 EVENTS_CHUNK = 5_000  # subject keys per events_of query
@@ -67,7 +69,8 @@ def _guarded(uri: str) -> Iterator[None]:
     """Driver errors as linkrisk errors: an unreachable server is 503, a broken key is 409."""
     try:
         yield
-    except (ServiceUnavailable, SessionExpired) as exc:
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        # TransientError: still failing after the driver's retries (e.g. a database starting)
         raise StoreUnavailable(f"Neo4j at {uri} is unavailable: {exc}") from exc
     except ConstraintError as exc:
         raise Conflict(f"Neo4j refused a write that breaks a uniqueness constraint: {exc}") from exc
@@ -95,8 +98,21 @@ class Neo4jStore:
         self.uri = uri
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Neo4jStore:
-        """Connect to ``settings.neo4j_uri``; ``StoreUnavailable`` (503) if it cannot be reached."""
+    def from_settings(
+        cls,
+        settings: Settings | None = None,
+        *,
+        verify: bool = True,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        retry_seconds: float = RETRY_SECONDS,
+    ) -> Neo4jStore:
+        """Connect to ``settings.neo4j_uri``; ``StoreUnavailable`` (503) if it cannot be reached.
+
+        ``verify=False`` only makes the driver: a server that is down now is reported by each
+        statement (``StoreUnavailable``) until it is back, and the driver reconnects by itself
+        (the API starts this way). ``retry_seconds`` bounds the driver's retries of a managed
+        transaction on transient errors (a request should not wait as long as a load).
+        """
         settings = settings or get_settings()
         uri = settings.neo4j_uri
         if not uri:
@@ -110,10 +126,16 @@ class Neo4jStore:
         auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
         try:
             driver = GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=CONNECT_TIMEOUT, user_agent=f"{APP}/0.1"
+                uri,
+                auth=auth,
+                connection_timeout=connect_timeout,
+                max_transaction_retry_time=retry_seconds,
+                user_agent=f"{APP}/0.1",
             )
         except (ValueError, DriverError) as exc:
             raise StoreUnavailable(f"bad Neo4j address {uri!r}: {exc}") from exc
+        if not verify:
+            return cls(driver, settings.neo4j_database, settings, uri)
         try:
             driver.verify_connectivity()
         except AuthError as exc:
@@ -138,6 +160,13 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+    def ping(self) -> None:
+        """A round trip to the server; ``StoreUnavailable`` when it cannot be reached."""
+        try:
+            self.read(cypher.PING)
+        except (DriverError, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {exc}") from exc
 
     # -- the gateway: every statement goes through these two ---------------------------------
     def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]:
