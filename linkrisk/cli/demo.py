@@ -33,9 +33,14 @@ def _step(title: str, summary: dict[str, Any]) -> Iterator[dict[str, Any]]:
     console.print(f"[green]done[/] in {info['seconds']} s")
 
 
-def _settings_for(directory: Path) -> Settings:
-    """Point every component (including the server we start) at the demo's data directory."""
+def _settings_for(directory: Path, store: str | None, neo4j_uri: str | None) -> Settings:
+    """Point every component (including the server we start) at the demo's data directory and,
+    when given, at the graph store and Neo4j server."""
     os.environ["LINKRISK_DATA_DIR"] = str((directory / "data").resolve())
+    if store:
+        os.environ["LINKRISK_STORE"] = store
+    if neo4j_uri:
+        os.environ["LINKRISK_NEO4J_URI"] = neo4j_uri
     get_settings.cache_clear()
     return get_settings()
 
@@ -64,10 +69,25 @@ def demo(
     serve: Annotated[bool, typer.Option(help="serve the API and web page at the end")] = True,
     port: Annotated[int | None, typer.Option(help="default: settings.api_port")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    store_name: Annotated[
+        str | None,
+        typer.Option(
+            "--store", help="embedded | neo4j: where the graph is kept (default: settings)"
+        ),
+    ] = None,
+    neo4j_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--neo4j-uri",
+            help="bolt://host:port of the Neo4j server (--store neo4j; password:"
+            " LINKRISK_NEO4J_PASSWORD)",
+        ),
+    ] = None,
 ) -> None:
-    """The whole pipeline on a generated city, on the embedded store."""
+    """The whole pipeline on a generated city, on the embedded store (or --store neo4j)."""
     from linkrisk.api.demo import create_demo_keys, curl_examples
     from linkrisk.graph.embedded.store import EmbeddedStore
+    from linkrisk.graph.open import open_embedded, open_store
     from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.graph.snapshot.build import build_snapshot
     from linkrisk.loaders.pipeline import load_directory
@@ -76,16 +96,17 @@ def demo(
     from linkrisk.models.scores import load_scores
     from linkrisk.sampling.demo import demo_plan
 
-    settings = _settings_for(directory)
+    settings = _settings_for(directory, store_name, neo4j_uri)
     summary: dict[str, Any] = {}
     files = directory / "files"
 
     with _step(f"1. generate a city of {subjects:,} subjects", summary) as info:
         info.update(_generate(files, subjects, seed))
 
-    store = EmbeddedStore(settings.db_path, mirror=settings.columnar_mirror)
-    store.migrate()
-    with _step("2. load, validate and store", summary) as info:
+    store = open_store(settings)  # the graph: embedded, or Neo4j with --store neo4j
+    # keys, consents, plans and the audit log always live in the embedded store
+    ops = store if isinstance(store, EmbeddedStore) else open_embedded(settings)
+    with _step(f"2. load, validate and store ({store.backend})", summary) as info:
         reports = load_directory(files, store, settings=settings)
         print_table(
             "load summary",
@@ -119,7 +140,7 @@ def demo(
         info.update(demo_plan(settings, store, snapshot, load_scores(settings)))
 
     with _step("7. API keys for each role", summary) as info:
-        keys = create_demo_keys(settings, store)
+        keys = create_demo_keys(settings, ops)
         info["roles"] = sorted(keys)
 
     base = f"http://{settings.api_host}:{port or settings.api_port}"
@@ -127,9 +148,11 @@ def demo(
         print_json({**summary, "keys": keys, "url": base + "/"})
     else:
         print_table("demo keys (shown once)", ["role", "X-API-Key"], sorted(keys.items()))
-        console.print(curl_examples(keys, store, base), markup=False, highlight=False)
+        console.print(curl_examples(keys, ops, base), markup=False, highlight=False)
         console.print(f"\nweb page: [bold]{base}/[/]  (enter the investigator or regulator key)")
     store.close()
+    if ops is not store:
+        ops.close()
     if serve:
         from linkrisk.cli.api import serve as serve_api
 
