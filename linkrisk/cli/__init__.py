@@ -5,6 +5,7 @@ The top layer: may import every other package; none imports it.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
@@ -34,6 +35,9 @@ def _register() -> None:
 
 def main() -> None:
     """Entry point: typed errors are printed as one readable line, never as a traceback."""
+    # The Neo4j driver logs each failed connection and retry on its own; a command reports the
+    # outcome once (``error: Neo4j at … is unavailable``), so only the driver's criticals show.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     _register()
     try:
         app()

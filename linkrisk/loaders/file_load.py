@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from linkrisk.config import Settings
-from linkrisk.errors import InputError, LinkriskError, SourceFileError
+from linkrisk.errors import InputError, LinkriskError, SourceFileError, StoreUnavailable
 from linkrisk.graph.store import FileTransaction, GraphStore, LoadRecord
 from linkrisk.loaders.checks import Context
 from linkrisk.loaders.dedupe import DuplicateTracker
@@ -228,9 +228,10 @@ class FileLoad:
             )
             if report.status != "done" and self.session is not None:
                 report.rows_ok = 0  # a bulk load writes all of a file or nothing
-            self.started_load()
-            self._fill_record("done" if report.status == "done" else "failed")
-            self.store.finish_load(record)
+            if not isinstance(error, StoreUnavailable):  # a store that is down records nothing
+                self.started_load()
+                self._fill_record("done" if report.status == "done" else "failed")
+                self.store.finish_load(record)
         log.info(
             "loaded %s (%s): %d ok, %d rejected, %d duplicates in %.1f s",
             self.source.path.name,

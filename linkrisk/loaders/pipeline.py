@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from linkrisk.config import Settings, get_settings
-from linkrisk.errors import LinkriskError, SourceFileError
+from linkrisk.errors import LinkriskError, SourceFileError, StoreUnavailable
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.file_load import ID_FIELDS, FileLoad, LoadReport, Progress, file_sha256
@@ -145,7 +145,9 @@ def load_directory(
 ) -> list[LoadReport]:
     """Load every data file of a directory in dependency order (orgs first, inspections last).
 
-    A file that cannot be read does not stop the others: its report has status "failed".
+    A file that cannot be read does not stop the others: its report has status "failed". A
+    store that cannot be reached stops the load (``StoreUnavailable``): every later file
+    would fail the same way, each after the driver's retries.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -171,6 +173,8 @@ def load_directory(
                     path, store, kind, encoding, aliases, settings, progress, None, None,
                     finished_mentions=finished,
                 )  # fmt: skip
+            except StoreUnavailable:
+                raise
             except LinkriskError as exc:  # cannot be opened: nothing was recorded
                 reports.append(LoadReport(str(path), kind.value, status="failed", error=exc.detail))
                 continue
@@ -191,5 +195,7 @@ def load_directory(
 def _finished(load: FileLoad, path: Path, kind: SourceKind) -> LoadReport:
     try:
         return load.finish()
+    except StoreUnavailable:
+        raise
     except LinkriskError as exc:
         return LoadReport(str(path), kind.value, status="failed", error=exc.detail)
