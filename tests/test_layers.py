@@ -43,7 +43,9 @@ def test_the_layers_hold() -> None:
         ("sampling/prf.py", "import fastapi", "Only api and cli speak HTTP"),
     ],
 )
-def test_a_planted_violation_fails(tmp_path: Path, module: str, planted: str, contract: str) -> None:
+def test_a_planted_violation_fails(
+    tmp_path: Path, module: str, planted: str, contract: str
+) -> None:
     copy = tmp_path / "project"
     copy.mkdir()
     shutil.copytree(ROOT / "linkrisk", copy / "linkrisk", ignore=shutil.ignore_patterns("vendor"))

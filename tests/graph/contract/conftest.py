@@ -1,12 +1,12 @@
 """The contract suite runs against every GraphStore backend.
 
-The embedded store always runs. The Neo4j store runs when LINKRISK_NEO4J_URI names a live
-server; otherwise its half is skipped with that reason (there is no fake standing in for it).
+The embedded store always runs. The Neo4j half runs on the live server of the session
+(``tests/conftest.py``: ``tools/neo4j-server`` started once, or ``LINKRISK_NEO4J_URI``); it is
+never a fake, and under ``CI=true`` it cannot skip.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -15,22 +15,19 @@ from typing import Any, cast
 import pytest
 
 from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.neo4j.store import Neo4jStore
 from linkrisk.graph.queries import GraphQueries
 from linkrisk.graph.store import GraphStore
 
 BACKENDS = ["embedded", "neo4j"]
 
 
-def make_store(backend: str, tmp_path: Path) -> GraphStore:
-    if backend == "embedded":
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    if request.param == "embedded":
         store = EmbeddedStore(tmp_path / "contract.db")
         store.migrate()
         return store
-    uri = os.environ.get("LINKRISK_NEO4J_URI")
-    if not uri:
-        pytest.skip("Neo4j contract tests need a live server: set LINKRISK_NEO4J_URI")
-    from linkrisk.graph.neo4j.store import Neo4jStore  # only when a server is given
-
+    request.getfixturevalue("live_neo4j")
     store = Neo4jStore.from_settings()
     store.reset_for_tests()
     store.migrate()
@@ -39,7 +36,7 @@ def make_store(backend: str, tmp_path: Path) -> GraphStore:
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    backend = make_store(request.param, tmp_path)
+    backend = make_store(request, tmp_path)
     yield backend
     backend.close()
 
