@@ -1,156 +1,20 @@
-"""A real Neo4j server for the tests and benchmarks: ``tools/neo4j-server`` started as a child.
-
-``make neo4j`` builds the launcher (Neo4j 5.26 LTS community embedded in a small Java program,
-Bolt on 127.0.0.1, authentication on). ``NeoServer.start`` runs it on a fresh data directory,
-waits for its one ``NEO4J_READY {json}`` line and returns the bolt address; ``stop`` sends
-SIGTERM and waits for a clean shutdown. Nothing here fakes a server: when the launcher is not
-built, ``launcher_or_skip`` skips outside CI and fails under ``CI=true``.
-"""
+"""The live Neo4j server of the tests (``linkrisk.graph.neo4j.launcher``), and a recorder of the
+catalogue statements that reached it."""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import secrets
-import signal
-import subprocess
-import threading
-import time
-from collections import deque
-from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-LAUNCHER = ROOT / "tools" / "neo4j-server" / "run"
-JAR = ROOT / "tools" / "neo4j-server" / "target" / "neo4j-server.jar"
-READY = "NEO4J_READY "
-START_TIMEOUT = 180.0  # seconds: a cold JVM on a busy 2-core machine takes ~15-40 s
-STOP_TIMEOUT = 60.0
-USER = "neo4j"
+from linkrisk.graph.neo4j.launcher import NeoServer, ServerFailed, launcher_missing, wait_until
 
-
-class ServerFailed(RuntimeError):
-    """The launcher exited or did not report ready in time; carries the tail of its output."""
-
-
-def launcher_missing() -> str | None:
-    """Why the launcher cannot run here, or None."""
-    if not JAR.exists():
-        return f"the Neo4j launcher is not built ({JAR.relative_to(ROOT)}): run `make neo4j`"
-    return None
-
-
-@dataclass
-class NeoServer:
-    """One launcher process on ``data_dir``: ``start`` it, use ``uri``, ``stop`` it."""
-
-    data_dir: Path
-    password: str = field(default_factory=lambda: "lr-" + secrets.token_hex(12))
-    port: int = 0
-    page_cache: str = "256m"
-    java_opts: str = "-Xms256m -Xmx1g -XX:+UseParallelGC"
-    uri: str = ""
-    version: str = ""
-    process: subprocess.Popen[str] | None = None
-    _lines: deque[str] = field(default_factory=lambda: deque(maxlen=200))
-
-    def start(self, timeout: float = START_TIMEOUT, attempts: int = 3) -> NeoServer:
-        """Start and wait for READY. With ``port=0`` the launcher picks a free port, which
-        another process may take before Neo4j binds it: such a start is tried again."""
-        for attempt in range(attempts):
-            try:
-                return self._start(timeout)
-            except ServerFailed as exc:
-                lost_port = self.port == 0 and "already in use" in str(exc).lower()
-                if not lost_port or attempt == attempts - 1:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _start(self, timeout: float) -> NeoServer:
-        if reason := launcher_missing():
-            raise ServerFailed(reason)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "NEO4J_USER": USER,
-            "NEO4J_PASSWORD": self.password,
-            "NEO4J_JAVA_OPTS": self.java_opts,
-        }
-        args = [str(LAUNCHER), "--data-dir", str(self.data_dir), "--port", str(self.port)]
-        args += ["--page-cache", self.page_cache, "--stop-on-stdin-eof"]  # dies with pytest
-        self.process = subprocess.Popen(
-            args,
-            env=env,
-            stdin=subprocess.PIPE,  # kept open: the launcher stops when it closes
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # Ctrl-C in a terminal reaches pytest, which stops us
-        )
-        ready = threading.Event()
-        threading.Thread(target=self._read, args=(ready,), daemon=True).start()
-        if not ready.wait(timeout) or not self.uri:
-            tail = "\n".join(self._lines)
-            self.kill()
-            raise ServerFailed(f"Neo4j did not report ready in {timeout:.0f} s:\n{tail}")
-        self.port = int(self.uri.rsplit(":", 1)[1])  # a restart keeps the address
-        return self
-
-    def _read(self, ready: threading.Event) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        for line in self.process.stdout:
-            line = line.rstrip("\n")
-            self._lines.append(line)
-            if line.startswith(READY):
-                info = json.loads(line[len(READY) :])
-                self.uri, self.version = info["bolt"], info.get("version", "")
-                ready.set()
-        ready.set()  # the process ended: start() reports it
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> int | None:
-        """SIGTERM and wait: the launcher shuts the DBMS down cleanly and exits 0."""
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        code = self.process.returncode
-        self.process = None
-        return code
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(30)
-
-    def env(self) -> dict[str, str]:
-        """The settings that point linkrisk at this server."""
-        return {
-            "LINKRISK_NEO4J_URI": self.uri,
-            "LINKRISK_NEO4J_USER": USER,
-            "LINKRISK_NEO4J_PASSWORD": self.password,
-        }
-
-    def log_tail(self) -> str:
-        return "\n".join(self._lines)
-
-
-def wait_until(check: object, timeout: float, step: float = 0.5) -> bool:
-    """Call ``check()`` until it is truthy or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(step)
-    return False
+__all__ = [
+    "EXECUTED",
+    "NeoServer",
+    "ServerFailed",
+    "launcher_missing",
+    "record_statements",
+    "wait_until",
+]
 
 
 # -- which catalogue statements reached the server ------------------------------------------
