@@ -40,17 +40,21 @@ def both(
 ) -> tuple[GraphQueries, GraphQueries, list[str]]:
     """(embedded, neo4j) queries over the same city, and the sids to ask about."""
     root = tmp_path_factory.mktemp("same-answers")
-    generate_city(root / "files", subjects=SUBJECTS, seed=23, as_of=AS_OF)
-    embedded = new_store(root / "e.db")
-    load_directory(root / "files", embedded)
-    build_snapshot(
-        embedded, root / "snapshots", as_of=AS_OF, supernode_cap=get_settings().supernode_cap
-    )
-    snapshot = load_current(root / "snapshots")
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in neo4j_server.env().items():
+    with pytest.MonkeyPatch.context() as patch:  # module scope: the autouse settings are not set
+        for name, value in {
+            **neo4j_server.env(),
+            "LINKRISK_ENV": "test",
+            "LINKRISK_DATA_DIR": str(root / "data"),
+            "LINKRISK_ID_HASH_KEY": "test-key",
+        }.items():
             patch.setenv(name, value)
         get_settings.cache_clear()
+        generate_city(root / "files", subjects=SUBJECTS, seed=23, as_of=AS_OF)
+        embedded = new_store(root / "e.db")
+        load_directory(root / "files", embedded)
+        cap = get_settings().supernode_cap
+        build_snapshot(embedded, root / "snapshots", as_of=AS_OF, supernode_cap=cap)
+        snapshot = load_current(root / "snapshots")
         neo = Neo4jStore.from_settings()
         neo.reset_for_tests()
         neo.migrate()
