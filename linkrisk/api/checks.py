@@ -18,8 +18,15 @@ import numpy as np
 
 from linkrisk.api.state import ServingState
 from linkrisk.graph.relations import EVENT_CODES, SEVERITY_CODES
-from linkrisk.loaders.identifiers import check_resident_id, check_uscc, mask_id, person_sid
+from linkrisk.loaders.identifiers import (
+    check_resident_id,
+    compact_code,
+    mask_value,
+    organisation_problem,
+    person_sid,
+)
 from linkrisk.loaders.records import EventType, Severity
+from linkrisk.loaders.scrub import scrub_text
 
 #: event types that are list memberships (名单) rather than one-off decisions
 LIST_TYPES = (
@@ -48,25 +55,26 @@ class Entry:
 
 
 def organisation_entries(usccs: Sequence[str], start: int = 0) -> list[Entry]:
+    """Organisation entries: a valid USCC is kept as sent; anything else is shown masked (an ID
+    number sent as a USCC is a person's, even when it passes the USCC checks too)."""
     out = []
     for i, raw in enumerate(usccs, start):
-        code = raw.strip().upper()
-        problem = check_uscc(code)
-        out.append(
-            Entry(i, "organisation", code[:18], None if problem else code, problem and str(problem))
-        )
+        code = compact_code(raw)
+        problem = organisation_problem(code)
+        shown = code if problem is None else scrub_text(code)[:18]
+        out.append(Entry(i, "organisation", shown, None if problem else code, problem))
     return out
 
 
 def person_entries(id_numbers: Sequence[str], key: bytes, start: int = 0) -> list[Entry]:
     """Person entries: numbers are validated and hashed here; only masked forms are kept."""
-    cleaned = [n.strip().upper() for n in id_numbers]
+    cleaned = [compact_code(n) for n in id_numbers]
     problems = [check_resident_id(n) for n in cleaned]
     valid = [n for n, p in zip(cleaned, problems, strict=True) if p is None]
     sids = iter([person_sid(n, key) for n in valid])
     out = []
     for i, (number, problem) in enumerate(zip(cleaned, problems, strict=True), start):
-        shown = mask_id(number) if len(number) >= 8 else "*" * len(number)
+        shown = mask_value(number)[:18]
         out.append(
             Entry(i, "person", shown, None if problem else next(sids), problem and str(problem))
         )

@@ -18,7 +18,7 @@ from enum import StrEnum
 from linkrisk.api.auth import now_iso
 from linkrisk.errors import ConsentRequired, InputError, NotFound
 from linkrisk.graph.embedded.store import EmbeddedStore
-from linkrisk.loaders.identifiers import check_uscc
+from linkrisk.loaders.identifiers import compact_code, organisation_problem
 
 
 class Purpose(StrEnum):
@@ -82,11 +82,12 @@ def create_consent(
     reference: str | None = None,
     created_by: str | None = None,
 ) -> Consent:
-    """Record a consent; the subject must be a valid USCC and the period must not be empty."""
-    sid = sid.strip().upper()
-    problem = check_uscc(sid)
-    if problem is not None:
-        raise InputError(f"consent subject {sid!r} is not a valid USCC: {problem}", field="uscc")
+    """Record a consent; the subject must be an organisation's USCC (not a number that is also
+    a resident ID number) and the period must not be empty."""
+    sid = compact_code(sid)
+    problem = organisation_problem(sid)
+    if problem is not None:  # the value is not repeated: it may be an ID number
+        raise InputError(f"the consent's subject is not a valid USCC: {problem}", field="uscc")
     try:
         purpose = Purpose(purpose)
     except ValueError:

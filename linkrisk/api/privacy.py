@@ -8,12 +8,9 @@ resident ID number (in a path, a subject key) is masked before it is written any
 
 from __future__ import annotations
 
-import re
+from linkrisk.loaders.identifiers import IdentifierKind, compact_code, identifier_kind, mask_id
+from linkrisk.loaders.scrub import scrub_text
 
-from linkrisk.loaders.identifiers import check_uscc, mask_id
-
-_ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")  # 18-digit (GB 11643) or old 15-digit numbers
-_ID_RUN = re.compile(r"\d{14,}[\dXx]")
 MAX_KEY = 64  # longer "subject keys" are not keys: keep the audit row bounded
 
 
@@ -25,18 +22,21 @@ def mask_name(name: str | None) -> str | None:
 
 
 def looks_like_id_number(value: str) -> bool:
-    """True for anything shaped like a resident ID number that is not a valid USCC."""
-    return bool(_ID_LIKE.fullmatch(value)) and check_uscc(value.upper()) is not None
+    """True for anything that names a person by resident ID number (``identifier_kind``: also
+    when it passes the USCC checks too) or that the scrubber would mask."""
+    if identifier_kind(value) is IdentifierKind.PERSON:
+        return True
+    return identifier_kind(value) is None and scrub_text(value) != value
 
 
 def safe_subject_key(value: str) -> str:
     """A subject key fit for the audit log: ID-number-like input is masked, length is bounded."""
     value = value.strip()
-    if looks_like_id_number(value):
-        return mask_id(value.upper())
-    return value[:MAX_KEY]
+    if identifier_kind(value) is IdentifierKind.PERSON:
+        return mask_id(compact_code(value))
+    return scrub_text(value)[:MAX_KEY]
 
 
 def mask_path(path: str) -> str:
-    """A request path with any ID-number-like run of digits masked."""
-    return _ID_RUN.sub(lambda m: mask_id(m.group(0)), path)
+    """A request path with anything that may be an ID number masked (``scrub_text``)."""
+    return scrub_text(path)

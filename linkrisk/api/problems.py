@@ -5,7 +5,8 @@ title and type slug; request validation errors, unknown routes and methods, over
 and crashes are rendered the same way. A problem body has ``type``, ``title``, ``status``,
 ``detail`` and ``instance``, plus the error's extra fields (e.g. the missing consent's org,
 subject and purpose). Validation errors list where and what, never the rejected value (it
-may be an ID number).
+may be an ID number); and the whole body goes through the one scrubber (``scrub_data``), so that
+an ID number a caller typed into a path, a field name or a subject key is never echoed back.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from linkrisk.api.privacy import mask_path
 from linkrisk.errors import LinkriskError
+from linkrisk.loaders.scrub import scrub_data, scrub_text
 
 log = logging.getLogger("linkrisk.api")
 PROBLEM_JSON = "application/problem+json"
@@ -62,8 +64,8 @@ def problem(
         "type": TYPE_BASE + slug,
         "title": title,
         "status": status,
-        "detail": mask_path(detail),  # an ID number typed by a caller is never echoed back
-        "instance": mask_path(request.url.path),
+        "detail": detail,
+        "instance": request.url.path,
         **jsonable_encoder(
             {
                 k: v
@@ -72,7 +74,8 @@ def problem(
             }
         ),
     }
-    return ProblemResponse(body, status_code=status, headers=headers)
+    # an ID number typed by a caller is never echoed back, wherever the body repeats it
+    return ProblemResponse(scrub_data(body), status_code=status, headers=headers)
 
 
 async def linkrisk_error(request: Request, exc: Exception) -> Response:
@@ -82,7 +85,7 @@ async def linkrisk_error(request: Request, exc: Exception) -> Response:
     if retry is not None:
         headers["Retry-After"] = str(int(retry))
     if exc.status >= 500:
-        log.warning("%s: %s", exc.type_slug, exc.detail)
+        log.warning("%s: %s", exc.type_slug, scrub_text(exc.detail))
     return problem(request, exc.status, exc.type_slug, exc.title, exc.detail, headers, **exc.extra)
 
 

@@ -42,5 +42,7 @@ def main() -> None:
     try:
         app()
     except LinkriskError as exc:
-        typer.secho(f"error: {exc.detail}", fg=typer.colors.RED, err=True)
+        from linkrisk.loaders.scrub import scrub_text
+
+        typer.secho(f"error: {scrub_text(exc.detail)}", fg=typer.colors.RED, err=True)
         sys.exit(2)

@@ -15,7 +15,8 @@ import pyarrow as pa
 
 from linkrisk.loaders.normalise import Parsed
 from linkrisk.loaders.records import SUBJECTS, Table
-from linkrisk.loaders.rejects import Reject, mask_identifier, mask_text
+from linkrisk.loaders.rejects import Reject, mask_identifier
+from linkrisk.loaders.scrub import scrub_text
 from linkrisk.loaders.textops import as_string_array, present
 
 Reason = str | Callable[[str], str]
@@ -89,7 +90,7 @@ class Problems:
             for i, value in zip(idx, values, strict=True):
                 text = "" if value is None else str(value)
                 reason = item.reason if isinstance(item.reason, str) else item.reason(text)
-                shown = mask_identifier(text) if item.secret and text else mask_text(text)
+                shown = mask_identifier(text) if item.secret and text else scrub_text(text)
                 out.append(Reject(int(self.rows[i]), item.field, shown, reason))
         return out
 

@@ -30,7 +30,8 @@ from linkrisk.loaders.mapping import ColumnMapping
 from linkrisk.loaders.mentions import MentionFilter, Run
 from linkrisk.loaders.readers import RawBatch, Source
 from linkrisk.loaders.records import MENTIONS, SUBJECTS
-from linkrisk.loaders.rejects import RejectWriter, mask_text
+from linkrisk.loaders.rejects import RejectWriter
+from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.validate import Prepared, Validated, prepare, settle
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def _prepare(path: Path, mapping: ColumnMapping, batch: RawBatch, context: Conte
         return prepare(mapping.kind, mapping.extract(batch.columns), batch.rows, context)
     except (pa.ArrowException, ValueError) as exc:  # a bug, not bad data: say where, masked
         rows = f"{batch.rows[0]}–{batch.rows[-1]}" if batch.num_rows else "?"
-        detail = mask_text(str(exc)[:300])
+        detail = shorten(str(exc), 300)
         raise InputError(f"{path}: rows {rows} could not be validated ({detail})") from None
 
 

@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from linkrisk.errors import SourceFileError
-from linkrisk.loaders.rejects import Reject, mask_text
+from linkrisk.loaders.rejects import Reject
+from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array
 
 Chunk = tuple[list[pa.StringArray], np.ndarray]
@@ -164,7 +165,7 @@ def _json_rows(
         except ValueError as exc:
             text = line.decode("utf-8", "replace")
             malformed.append(
-                Reject(first_line + offset, "", mask_text(text[:200]), f"not a JSON object ({exc})")
+                Reject(first_line + offset, "", shorten(text), f"not a JSON object ({exc})")
             )
             continue
         records.append({k: cell_text(v) for k, v in obj.items()})

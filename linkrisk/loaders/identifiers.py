@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import string
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
@@ -35,12 +37,76 @@ ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])  # 
 ID_CHECK = "10X98765432"
 
 
+class IdentifierKind(StrEnum):
+    """What an identifier names: a market subject by USCC or a person by resident ID number."""
+
+    ORGANISATION = "organisation"
+    PERSON = "person"
+
+
 class IdProblem(StrEnum):
     LENGTH = "wrong length"
     FORMAT = "invalid characters"
     CHECKSUM = "check character does not match"
     ORG_CODE = "embedded organisation code (GB 11714) check digit does not match"
     BIRTH_DATE = "birth date is not a real date"
+
+
+#: full-width ASCII forms (U+FF01–U+FF5E) → ASCII, ideographic space → space, a-z → A-Z: the
+#: same folding as ``textops.to_halfwidth`` and ``normalise.codes`` apply to a column
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FOLD |= str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+_FOLD |= {ord(c) + 0xFEE0: ord(c.upper()) for c in string.ascii_lowercase}
+#: what people put between the groups of an identifier: spaces and every kind of dash, in RE2
+#: syntax for ``normalise.codes`` (Arrow); ``_SEPARATORS`` is the same class for Python
+CODE_SEPARATORS = r"[\s\p{Z}\x{2010}-\x{2015}\x{2212}\x{FE63}-]"
+_SEPARATORS = re.compile(r"[\s\u2010-\u2015\u2212\uFE63-]+")
+
+
+def compact_code(text: str) -> str:
+    """An identifier as the checks read it: half-width, upper case, without spaces or dashes
+    ("１１０１０１-19900307 123x" → "11010119900307123X"); ``normalise.codes`` does the same to
+    a column."""
+    return _SEPARATORS.sub("", text.translate(_FOLD))
+
+
+def decide_identifiers(
+    uscc_ok: np.ndarray, id_ok: np.ndarray, says_org: np.ndarray | bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """(person, organisation) masks of codes that pass the USCC and/or the resident ID checks.
+
+    About 0.3 % of valid resident ID numbers also pass the USCC checks (one check character in
+    31, the embedded GB 11714 one in 11). Such a number names a person unless the row itself
+    says "organisation" (a holder type, a firm-like name): a person taken for a firm would be
+    stored, logged and shown with the raw number. The loaders (per column) and the API (per
+    value, ``identifier_kind``) decide with this one rule.
+    """
+    uscc_ok, id_ok = np.asarray(uscc_ok, dtype=bool), np.asarray(id_ok, dtype=bool)
+    person = id_ok & ~(uscc_ok & np.asarray(says_org, dtype=bool))
+    return person, uscc_ok & ~person
+
+
+def identifier_kind(text: str, *, says_org: bool = False) -> IdentifierKind | None:
+    """Whether ``text`` (compacted first) names a person or an organisation; None if neither."""
+    code = compact_code(text)
+    person, org = decide_identifiers(
+        np.array([check_uscc(code) is None]), np.array([check_resident_id(code) is None]), says_org
+    )
+    if person[0]:
+        return IdentifierKind.PERSON
+    return IdentifierKind.ORGANISATION if org[0] else None
+
+
+def organisation_problem(text: str) -> str | None:
+    """Why ``text`` is not an organisation's USCC (None when it is one); never shows the text."""
+    code = compact_code(text)
+    kind = identifier_kind(code)
+    if kind is IdentifierKind.ORGANISATION:
+        return None
+    if kind is IdentifierKind.PERSON:
+        return "a resident ID number (a person), not an organisation's USCC"
+    problem = check_uscc(code)
+    return None if problem is None else str(problem)
 
 
 def _value_table(alphabet: str) -> np.ndarray:

@@ -22,6 +22,8 @@ from linkrisk.loaders.identifiers import (
     IdProblem,
     check_resident_id,
     check_uscc,
+    compact_code,
+    decide_identifiers,
     keyed_digests,
     known_region_codes,
     resident_id_valid_matrix,
@@ -137,6 +139,7 @@ def type_hints(types: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
 
 def id_reason(value: str) -> str:
     """Why a code is neither a valid USCC nor a valid resident ID number."""
+    value = compact_code(value)  # what was checked, not the cell as written ("１１０ １０１…")
     as_uscc = check_uscc(value)
     as_id = check_resident_id(value)
     if as_id is None or as_uscc is None:
@@ -147,6 +150,7 @@ def id_reason(value: str) -> str:
 
 
 def person_id_reason(value: str) -> str:
+    value = compact_code(value)
     problem = check_resident_id(value)
     if problem is None:
         return "not accepted here"
@@ -155,6 +159,7 @@ def person_id_reason(value: str) -> str:
 
 
 def uscc_reason(value: str) -> str:
+    value = compact_code(value)
     problem = check_uscc(value)
     return "not accepted here" if problem is None else f"not a valid USCC: {problem.value}"
 
@@ -196,8 +201,8 @@ def resolve(
         org_named[undecided] = org_like_names(as_string_array(names.take(pa.array(undecided))))
     says_org = org_hint | (org_named & ~person_hint)
     # an 18-digit number can pass both checks; the resident ID wins unless the row says "org"
-    as_person = rid_ok & ~(allow_org & uscc_ok & says_org)
-    as_org = uscc_ok & ~as_person if allow_org else np.zeros(n, bool)
+    as_person, as_org = decide_identifiers(uscc_ok, rid_ok, says_org & allow_org)
+    as_org = as_org if allow_org else np.zeros(n, bool)
     person_rows, weak_rows = np.flatnonzero(as_person), np.flatnonzero(weak)
 
     sid = keyed_column(codes, person_rows, "P", key)

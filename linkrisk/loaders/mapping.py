@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from linkrisk.errors import InputError, SourceFileError
 from linkrisk.loaders.columns import SOURCE_FIELDS, SourceField, SourceKind
 from linkrisk.loaders.normalise import PERCENT_UNITS, UNIT_MULTIPLIERS
-from linkrisk.loaders.rejects import mask_text
+from linkrisk.loaders.scrub import scrub_text
 from linkrisk.loaders.textops import as_string_array, clean
 
 ExtraAliases = Mapping[SourceKind, Mapping[str, Sequence[str]]]
@@ -164,7 +164,7 @@ def map_columns(
         lacking = _describe(_missing(closest.kind, closest, extra_aliases))
         raise SourceFileError(
             f"{where}cannot tell what kind of file this is from its headers "
-            f"{mask_text(str(list(headers)))}; "
+            f"{scrub_text(str(list(headers)))}; "
             f"closest is {closest.kind}, which lacks {lacking}. "
             "Fix the headers or pass the kind (--kind)"
         )

@@ -30,7 +30,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkrisk.loaders.rejects import ID_LIKE, mask_text
+from linkrisk.loaders.identifiers import CODE_SEPARATORS
+from linkrisk.loaders.scrub import scrub_text
 from linkrisk.loaders.textops import (
     all_null,
     as_string_array,
@@ -92,15 +93,15 @@ def map_distinct(
 
 
 def free_text(values: pa.StringArray) -> pa.StringArray:
-    """Any text field: an ID-number-like run of 15–18 digits inside it is masked (privacy)."""
+    """Any text field: whatever may be an ID number inside it is masked (``scrub_text``)."""
     long_enough = np.flatnonzero(to_bool(pc.greater_equal(pc.binary_length(values), 15)))
     if long_enough.size == 0:
         return values
-    found = to_bool(pc.match_substring_regex(values.take(pa.array(long_enough)), ID_LIKE))
-    rows = long_enough[found]
+    digits = pc.count_substring_regex(values.take(pa.array(long_enough)), r"\d")
+    rows = long_enough[to_bool(pc.greater_equal(digits, 15))]  # the scrubber's own threshold
     if rows.size == 0:
         return values
-    masked = pa.array([mask_text(v) for v in values.take(pa.array(rows)).to_pylist()], pa.string())
+    masked = pa.array([scrub_text(v) for v in values.take(pa.array(rows)).to_pylist()], pa.string())
     return as_string_array(patch(values, rows, masked))
 
 
@@ -115,12 +116,15 @@ def addresses(values: pa.StringArray) -> pa.StringArray:
 
 
 def codes(values: pa.StringArray) -> pa.StringArray:
-    """Identifier codes (USCC, ID numbers): upper-case, spaces and dashes removed."""
+    """Identifier codes (USCC, ID numbers): upper-case, spaces and dashes of every kind removed
+    (``identifiers.compact_code`` of each value)."""
     if all_null(values):
         return values
     upper = pc.ascii_upper(values)
     if pc.any(pc.match_substring(upper, "-")).as_py():
         upper = pc.replace_substring(upper, "-", "")
+    if not pc.all(pc.string_is_ascii(upper)).as_py():  # "‐", "—", "−", "\u2003"…
+        upper = pc.replace_substring_regex(upper, CODE_SEPARATORS, "")
     return collapse_whitespace(as_string_array(upper), replacement="")
 
 

@@ -22,7 +22,8 @@ import pyarrow.csv as pv
 from linkrisk.errors import SourceFileError
 from linkrisk.loaders.encoding import check_encoding, detect_encoding, read_sample
 from linkrisk.loaders.formats import iter_jsonl, iter_parquet, iter_xlsx
-from linkrisk.loaders.rejects import Reject, mask_text
+from linkrisk.loaders.rejects import Reject
+from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array
 
 CSV_BLOCK_BYTES = 8 << 20  # large blocks: fewer, bigger batches for the string kernels
@@ -150,7 +151,7 @@ def _open_csv(path: Path, sample: bytes, encoding: str | None) -> Source:
             Reject(
                 number,
                 "",
-                mask_text(row.text),
+                shorten(row.text, 300),
                 f"row has {row.actual_columns} columns, the header has {row.expected_columns}",
             )
         )
@@ -212,7 +213,7 @@ def _csv_error(path: Path, exc: BaseException, encoding: str, after_row: int) ->
 
 def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return mask_text(text[:300])
+    return shorten(text, 300)
 
 
 def _rebatch(batches: Iterator[RawBatch], size: int, width: int) -> Iterator[RawBatch]:

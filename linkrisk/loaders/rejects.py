@@ -2,14 +2,13 @@
 
 The reject file ``<input name>.rejects.csv`` is UTF-8 with a BOM (so that Excel opens it) with
 the columns row, field, value, reason and then the original row's columns. Nothing in it, nor in
-any reason, shows a resident ID number: ID columns are masked (``3201**********123X``) and any
-other run of 15–18 digits in a text is masked too.
+any reason, shows a resident ID number: ID columns are masked (``3201**********123X``) and every
+other cell and reason goes through the one scrubber (``scrub.scrub_text``) before it is cut short.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +17,11 @@ from typing import TextIO
 import numpy as np
 import pyarrow as pa
 
-from linkrisk.loaders.identifiers import check_uscc, mask_value
+from linkrisk.loaders.identifiers import IdentifierKind, compact_code, identifier_kind, mask_value
+from linkrisk.loaders.scrub import scrub_text
 
 REJECT_SUFFIX = ".rejects.csv"
 REJECT_COLUMNS = ["row", "field", "value", "reason"]
-#: what may hold a resident ID number (18 or 15 characters) inside a text: any run of 15 or more
-#: digits, or of 14 or more digits and an X; masked whatever surrounds it
-ID_LIKE = r"\d{14,}[Xx]|\d{15,}"
-_ID_LIKE = re.compile(ID_LIKE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +38,11 @@ class Reject:
         return f"{where}: {self.reason} (value {self.value!r})"
 
 
-def mask_text(text: str) -> str:
-    """Mask every ID-number-like run of digits in a free text."""
-    return _ID_LIKE.sub(lambda m: mask_value(m.group(0)), text)
-
-
 def mask_identifier(value: str) -> str:
-    """An ID-bearing field's value: kept when it is a valid USCC, masked otherwise."""
-    code = value.strip().upper()
-    return code if len(code) == 18 and check_uscc(code) is None else mask_value(value)
+    """An ID-bearing field's value: kept when it names an organisation (``identifier_kind``),
+    masked otherwise (a number that is also a valid USCC is still a person's)."""
+    code = compact_code(value)
+    return code if identifier_kind(code) is IdentifierKind.ORGANISATION else mask_value(code)
 
 
 def reject_path(source: Path) -> Path:
@@ -91,7 +83,7 @@ class RejectWriter:
                     reject.row,
                     reject.field,
                     reject.value,
-                    mask_text(reject.reason),
+                    scrub_text(reject.reason),
                     *originals.get(reject.row, ()),
                 ]
             )
@@ -113,7 +105,7 @@ class RejectWriter:
             for row_cells, value in zip(cells, column.take(at).to_pylist(), strict=True):
                 text = "" if value is None else str(value)
                 secret = i in self.id_columns and text
-                row_cells.append(mask_identifier(text) if secret else mask_text(text))
+                row_cells.append(mask_identifier(text) if secret else scrub_text(text))
         return dict(zip(wanted.tolist(), cells, strict=True))
 
     def close(self) -> Path | None:

@@ -26,14 +26,14 @@ from linkrisk.api.schemas import (
 )
 from linkrisk.api.state import ServingState
 from linkrisk.errors import ConsentRequired, InputError, NotFound
-from linkrisk.loaders.identifiers import check_uscc
+from linkrisk.loaders.identifiers import compact_code, organisation_problem
 
 router = APIRouter(prefix="/v1", tags=["lenders"])
 
 
 def valid_uscc(raw: str) -> str:
-    code = raw.strip().upper()
-    problem = check_uscc(code)
+    code = compact_code(raw)
+    problem = organisation_problem(code)
     if problem is not None:
         raise InputError(f"{safe_subject_key(code)!r} is not a valid USCC: {problem}", field="uscc")
     return code
@@ -101,19 +101,20 @@ async def batch_scores(
     ctx: Context,
 ) -> ScoreBatchPublic:
     ctx.purpose = body.purpose.value
-    codes = [c.strip().upper() for c in body.usccs]
-    valid = [c for c in codes if check_uscc(c) is None]
+    codes = [compact_code(c) for c in body.usccs]
+    problems = {c: organisation_problem(c) for c in codes}
+    valid = [c for c in codes if problems[c] is None]
     ctx.touch(*valid)
     today = date.today()
     consented = active_consents(store, key.org, valid, body.purpose, today)
     items = []
-    for code in codes:
-        if check_uscc(code) is not None:
+    for sent, code in zip(body.usccs, codes, strict=True):
+        if problems[code] is not None:
             items.append(
                 ScoreBatchItem(
-                    uscc=safe_subject_key(code),
+                    uscc=safe_subject_key(sent.upper()),
                     outcome="invalid",
-                    detail=f"not a valid USCC: {check_uscc(code)}",
+                    detail=f"not a valid USCC: {problems[code]}",
                 )
             )
         elif code not in consented:
