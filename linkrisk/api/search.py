@@ -8,6 +8,11 @@ per-character table (pypinyin on each distinct character once), so building it f
 names takes seconds; a character with several readings gets its most common one.
 Queries scan the arrays with Arrow's vectorised string kernels and rank a bounded candidate set
 with rapidfuzz.
+
+A person's name is personal data: a caller without the ``pii`` scope sees it masked (张*), and
+must not be able to confirm it either, by searching for the full name and getting the person
+back as an exact match. So ``search(..., person_names=False)`` never matches a person on the
+name, its pinyin or its initials (persons are still found by their subject key).
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.loaders.records import SubjectKind
 
 MAX_PINYIN = 48  # long firm names: a pinyin prefix this long is already unambiguous
 MAX_INITIALS = 24
 PINYIN_CHUNK = 200_000  # names converted to pinyin at a time
+PERSON_KIND = SubjectKind.PERSON.value
 MAX_CANDIDATES = 5_000  # per match class: bounds the rapidfuzz work of one query
 _STRIP = r"[\s\p{P}\p{S}]+"  # spaces, punctuation and symbols do not distinguish names
 _USCC_LIKE = re.compile(r"[0-9A-HJ-NP-RT-UW-Y]{4,18}")
@@ -88,14 +95,18 @@ class SearchIndex:
         names: pa.Array,
         pinyin: pa.Array,
         initials: pa.Array,
+        persons: np.ndarray | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.nodes = nodes
         self.names, self.pinyin, self.initials = names, pinyin, initials
+        #: per row: the subject is a person (its name is not searchable without ``pii``)
+        self.persons = np.zeros(len(nodes), bool) if persons is None else persons
 
     @classmethod
     def build(cls, snapshot: Snapshot, batches: Iterable[pa.RecordBatch]) -> SearchIndex:
-        """Index the named subjects of ``batches`` (columns sid, name) that the snapshot holds.
+        """Index the named subjects of ``batches`` (columns sid, name and kind) that the snapshot
+        holds; without a kind column, a ``P…`` key is taken for a person.
 
         The sids are looked up in one call: Arrow hashes the snapshot's sids for every call
         (on the 2M-subject city, 33 batches took 57 s, one call 10 s)."""
@@ -115,12 +126,19 @@ class SearchIndex:
             pinyin.append(full)
             initials.append(first)
         nodes = np.asarray(pc.filter(node, keep).to_numpy(zero_copy_only=False), np.int32)
+        sids = pc.filter(table.column("sid").combine_chunks(), keep)
+        if "kind" in table.column_names:
+            kinds = pc.filter(table.column("kind").combine_chunks(), keep)
+            person = pc.equal(kinds, PERSON_KIND)
+        else:
+            person = pc.starts_with(sids, "P")
         return cls(
             snapshot,
             nodes,
             norm,
             pa.concat_arrays(pinyin) if pinyin else pa.array([], pa.string()),
             pa.concat_arrays(initials) if initials else pa.array([], pa.string()),
+            np.asarray(pc.fill_null(person, False).to_numpy(zero_copy_only=False), bool),
         )
 
     @property
@@ -130,12 +148,18 @@ class SearchIndex:
     @property
     def nbytes(self) -> int:
         return int(
-            self.nodes.nbytes + self.names.nbytes + self.pinyin.nbytes + self.initials.nbytes
+            self.nodes.nbytes
+            + self.names.nbytes
+            + self.pinyin.nbytes
+            + self.initials.nbytes
+            + self.persons.nbytes
         )
 
-    def _rows(self, mask: pa.Array) -> np.ndarray:
-        rows = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
-        return rows[:MAX_CANDIDATES]
+    def _rows(self, mask: pa.Array, persons: bool = True) -> np.ndarray:
+        hit = np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), bool)
+        if not persons:
+            hit &= ~self.persons
+        return np.flatnonzero(hit)[:MAX_CANDIDATES]
 
     def _uscc_prefix(self, query: str, limit: int) -> list[int]:
         """The first ``limit`` nodes whose sid starts with ``query`` (binary search)."""
@@ -145,8 +169,9 @@ class SearchIndex:
         hi = int(np.searchsorted(sids, key + b"\xff", side="left"))
         return list(range(lo, min(hi, lo + limit)))
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """The best ``limit`` subjects for ``query`` (USCC, name, pinyin or initials)."""
+    def search(self, query: str, limit: int = 20, *, person_names: bool = True) -> list[SearchHit]:
+        """The best ``limit`` subjects for ``query`` (USCC, name, pinyin or initials); persons
+        are matched on their names only with ``person_names`` (a key with the ``pii`` scope)."""
         hits: dict[int, SearchHit] = {}
 
         def offer(node: int, score: float, matched: str, length: int) -> None:
@@ -166,23 +191,25 @@ class SearchIndex:
             if len(q) >= 2:
                 classes += [(self.initials, q, 80.0, "initials")]
         for column, needle, base, matched in classes:
-            rows = self._rows(pc.starts_with(column, needle))
+            rows = self._rows(pc.starts_with(column, needle), person_names)
             if len(rows) < limit:
-                rows = np.union1d(rows, self._rows(pc.match_substring(column, needle)))
+                rows = np.union1d(
+                    rows, self._rows(pc.match_substring(column, needle), person_names)
+                )
             for row in rows:
                 value = column[int(row)].as_py()
                 bonus = 10.0 if value == needle else 5.0 * fuzz.ratio(needle, value) / 100.0
                 offer(int(self.nodes[row]), base + bonus, matched, len(value))
         if len(hits) < limit:
-            self._fuzzy(q, offer)
+            self._fuzzy(q, offer, person_names)
         return self._ranked(hits, limit)
 
-    def _fuzzy(self, q: str, offer: Offer) -> None:
+    def _fuzzy(self, q: str, offer: Offer, persons: bool) -> None:
         """Typos and reordered words: rapidfuzz over names sharing a character bigram with ``q``."""
         column = self.pinyin if _ASCII_WORD.fullmatch(q) else self.names
         grams = {q[i : i + 2] for i in range(max(1, len(q) - 1))}
         pattern = "|".join(re.escape(g) for g in sorted(grams))
-        rows = self._rows(pc.match_substring_regex(column, pattern))
+        rows = self._rows(pc.match_substring_regex(column, pattern), persons)
         if not len(rows):
             return
         choices = pc.take(column, pa.array(rows)).to_pylist()

@@ -147,9 +147,10 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=100, description="USCC prefix, name, pinyin")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchResults:
-    namer = Namer(graph, key.has_scope("pii"))
+    pii = key.has_scope("pii")
+    namer = Namer(graph, pii)
     items = []
-    for hit in state.search.search(q, limit):
+    for hit in state.search.search(q, limit, person_names=pii):
         sid = state.snapshot.sid(hit.node)
         subject = namer.subject(sid) or {}
         kind = subject.get("kind")
