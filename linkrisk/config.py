@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     check_job_threshold: int = Field(
         100_000, ge=1, description="batch credit checks this long run as background jobs"
     )
+    check_job_retention_days: float = Field(
+        7, gt=0, description="a finished check job's result files are removed after this age"
+    )
+    check_job_quota_bytes: int = Field(
+        1 << 30,
+        ge=0,
+        description="result files an organisation's check jobs may keep; over it the oldest"
+        " jobs are removed (their results answer 410 Gone)",
+    )
 
     @field_validator("env")
     @classmethod

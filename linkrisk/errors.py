@@ -43,6 +43,12 @@ class Conflict(LinkriskError):
     status, title, type_slug = 409, "Conflict", "conflict"
 
 
+class Gone(LinkriskError):
+    """Something that existed was removed for good (an expired check job's results)."""
+
+    status, title, type_slug = 410, "Gone", "gone"
+
+
 class Unauthenticated(LinkriskError):
     status, title, type_slug = 401, "Unauthenticated", "unauthenticated"
 

@@ -130,6 +130,8 @@ Regulator = Annotated[ApiKey, Depends(allow(Role.REGULATOR))]
 Admin = Annotated[ApiKey, Depends(allow(Role.ADMIN))]
 ConsentManager = Annotated[ApiKey, Depends(allow(Role.ADMIN, Role.REGULATOR))]
 Checker = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR))]  # 信用核查
+#: check jobs' results: the roles that may create a job (narrowed per job) and admins
+JobReader = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR, Role.ADMIN))]
 
 AppServices = Annotated[Services, Depends(get_services)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

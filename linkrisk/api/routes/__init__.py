@@ -6,7 +6,7 @@ from typing import Any
 
 from linkrisk.api.problems import HTTP_PROBLEMS
 
-EXTRA_TITLES = {409: "Conflict"}
+EXTRA_TITLES = {409: "Conflict", 410: "Gone"}
 
 
 def may_answer(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 Organisations are checked by USCC; persons by resident ID number, for regulator keys only.
 Lists below ``settings.check_job_threshold`` entries are answered at once; longer ones become
-a background job to poll and download (JSON or CSV).
+a background job to poll and download (JSON or CSV). A job's results are read by the roles
+that may create such a job in its organisation, or by admins; they expire (410 Gone) after
+``settings.check_job_retention_days`` or when the organisation's quota needs the room.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from linkrisk.api.auth import Role
 from linkrisk.api.checks import check_entries, organisation_entries, person_entries
-from linkrisk.api.deps import AppServices, AppState, Checker, Context
+from linkrisk.api.deps import AppServices, AppState, Checker, Context, JobReader
 from linkrisk.api.jobs import JobInfo
 from linkrisk.api.routes import may_answer
-from linkrisk.api.schemas import CheckCreate, CheckPublic, CheckResult, JobPublic
+from linkrisk.api.schemas import CheckCreate, CheckPublic, CheckResult, JobList, JobPublic
 from linkrisk.errors import Forbidden
 
 router = APIRouter(prefix="/v1", tags=["checks"])
@@ -82,8 +84,18 @@ def create_check(
     )
 
 
-@router.get("/checks/{job_id}", summary="A check job's status and progress")
-def check_job(job_id: str, key: Checker, services: AppServices) -> JobPublic:
+@router.get("/checks", summary="The check jobs the caller may read, newest first")
+def check_jobs(key: JobReader, services: AppServices) -> JobList:
+    jobs = services.jobs.visible(key)
+    return JobList(items=[job_public(j) for j in jobs], total=len(jobs))
+
+
+@router.get(
+    "/checks/{job_id}",
+    summary="A check job's status and progress",
+    responses=may_answer(404, 410),
+)
+def check_job(job_id: str, key: JobReader, services: AppServices) -> JobPublic:
     return job_public(services.jobs.get(job_id, key))
 
 
@@ -99,12 +111,12 @@ def check_job(job_id: str, key: Checker, services: AppServices) -> JobPublic:
                 "text/csv": {"schema": {"type": "string"}},
             },
         },
-        **may_answer(409),
+        **may_answer(404, 409, 410),
     },
 )
 def check_result(
     job_id: str,
-    key: Checker,
+    key: JobReader,
     services: AppServices,
     format: Annotated[Literal["json", "csv"], Query(description="file format")] = "json",
 ) -> Response:

@@ -32,6 +32,7 @@ from linkrisk.api.schemas.checks import (
     CheckCreate,
     CheckPublic,
     CheckResult,
+    JobList,
     JobPublic,
 )
 from linkrisk.api.schemas.graph import (
@@ -125,6 +126,7 @@ __all__ = [
     "HopPublic",
     "InspectorList",
     "InspectorPublic",
+    "JobList",
     "JobPublic",
     "KeyPublic",
     "Mirror",

@@ -63,3 +63,8 @@ class JobPublic(Schema):
     finished: str | None
     error: str | None
     links: dict[str, str]
+
+
+class JobList(Schema):
+    items: list[JobPublic]
+    total: int

@@ -176,6 +176,15 @@ CREATE TABLE IF NOT EXISTS check_jobs (
 )
 """
 
+# Who may read a check job's results follows the role that may create such a job: one that
+# checked persons by ID number is for regulator keys only. Jobs from before this column are
+# taken to hold persons when a regulator key created them (the safe guess).
+CHECK_JOB_READERS = """
+ALTER TABLE check_jobs ADD COLUMN persons INTEGER NOT NULL DEFAULT 0;
+UPDATE check_jobs SET persons = 1
+  WHERE key_id IN (SELECT key_id FROM api_keys WHERE role = 'regulator')
+"""
+
 # 双随机、一公开 sampling plans (linkrisk/sampling). The frame is kept as the compressed
 # canonical text whose SHA-256 is the published frame digest, not as a million rows: it is only
 # ever read whole (to verify or publish). Mandatory inclusions, the ordered selection, the
@@ -273,4 +282,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (4, API_SCHEMA),
     (5, GENERATIONS),
     (6, ";\n".join(f"DROP INDEX IF EXISTS {index}" for index in _UNUSED_INDEXES)),
+    (7, CHECK_JOB_READERS),
 ]
