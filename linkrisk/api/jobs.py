@@ -17,7 +17,6 @@ with the reason; it is applied whenever a job is created, finishes, is listed or
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import secrets
@@ -32,6 +31,7 @@ from linkrisk.api.checks import CSV_COLUMNS, Entry, check_entries, csv_row
 from linkrisk.api.state import ServingState
 from linkrisk.errors import Conflict, Forbidden, Gone, NotFound
 from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.loaders.spreadsheet import SafeCsvWriter
 
 log = logging.getLogger("linkrisk.api")
 CHUNK = 10_000  # entries between progress updates
@@ -126,7 +126,7 @@ class CheckJobs:
                 json_tmp.open("w", encoding="utf-8") as js,
                 csv_tmp.open("w", newline="", encoding="utf-8") as cs,
             ):
-                writer = csv.writer(cs)
+                writer = SafeCsvWriter(cs)  # an input echoed as "=1+2" stays text
                 writer.writerow(CSV_COLUMNS)
                 js.write(f'{{"job": "{job_id}", "snapshot": "{state.version}", "results": [\n')
                 for start in range(0, len(entries), CHUNK):

@@ -4,11 +4,12 @@ The reject file ``<input name>.rejects.csv`` is UTF-8 with a BOM (so that Excel 
 the columns row, field, value, reason and then the original row's columns. Nothing in it, nor in
 any reason, shows a resident ID number: ID columns are masked (``3201**********123X``) and every
 other cell and reason goes through the one scrubber (``scrub.scrub_text``) before it is cut short.
+It is written with the spreadsheet-safe writer (``spreadsheet.SafeCsvWriter``): a rejected firm
+name like ``=HYPERLINK(…)`` does not become a formula when the file is opened in Excel.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from linkrisk.loaders.identifiers import IdentifierKind, compact_code, identifier_kind, mask_value
 from linkrisk.loaders.scrub import scrub_text
+from linkrisk.loaders.spreadsheet import SafeCsvWriter
 
 REJECT_SUFFIX = ".rejects.csv"
 REJECT_COLUMNS = ["row", "field", "value", "reason"]
@@ -60,7 +62,7 @@ class RejectWriter:
         self.id_columns = set(id_columns)
         self.count = 0
         self._fh: TextIO | None = None
-        self._out: csv.Writer | None = None  # type: ignore[name-defined]
+        self._out: SafeCsvWriter | None = None
         self.path.unlink(missing_ok=True)
 
     def write(
@@ -74,7 +76,7 @@ class RejectWriter:
             return
         if self._out is None:
             self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._out = csv.writer(self._fh)
+            self._out = SafeCsvWriter(self._fh)  # no cell of it runs as a formula
             self._out.writerow(REJECT_COLUMNS + self.headers)
         originals = self._originals([r.row for r in rejects], row_numbers, columns)
         for reject in rejects:

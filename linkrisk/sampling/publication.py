@@ -4,12 +4,13 @@ Personal data is masked: inspectors appear by id and masked name (张*明), pers
 masked name only, and no ID number (not even a masked one) is written. Conflict-of-interest
 skips appear only as a count, never with their reason. The JSON file carries the verification
 material (``verify.to_bundle``) so that anyone can run ``linkrisk sampling verify --file``.
-The due date is 20 working days after the inspection period ends.
+The due date is 20 working days after the inspection period ends. Names and plan texts come
+from registrations and users: the CSV files are written with the spreadsheet-safe writer and
+the XLSX cells as text (``loaders.spreadsheet``), so none of them runs as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -23,6 +24,7 @@ from openpyxl import Workbook
 from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.records import SubjectKind
+from linkrisk.loaders.spreadsheet import SafeCsvWriter, text_cells
 from linkrisk.sampling.draw import RANDOM
 from linkrisk.sampling.inspectors import ASSIGNED, CAPACITY
 from linkrisk.sampling.mandatory import RESULT_LABELS
@@ -215,11 +217,11 @@ def publish_plan(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("计划")
     for fact in facts:
-        sheet.append(list(fact))
+        sheet.append(text_cells(sheet, fact))
     sheet = workbook.create_sheet("抽查结果")
-    sheet.append(list(RESULT_COLUMNS))
+    sheet.append(text_cells(sheet, RESULT_COLUMNS))
     for row in rows:
-        sheet.append(row)
+        sheet.append(text_cells(sheet, row))
     workbook.save(paths["xlsx"])
     bundle = to_bundle(material, {"due_date": due.isoformat(), "name": record.name})
     paths["verify_json"].write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
@@ -231,6 +233,6 @@ def publish_plan(
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     # UTF-8 with BOM: Excel on Chinese Windows opens it without garbling
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(header)
         writer.writerows(rows)
