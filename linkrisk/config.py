@@ -30,6 +30,21 @@ class Settings(BaseSettings):
         description="keep an Arrow copy of the canonical tables beside the embedded store, so"
         " whole-table reads (snapshot builds) skip SQLite; costs about the store's size on disk",
     )
+    max_field_chars: int = Field(
+        4096, ge=16, description="a source row with a longer cell is rejected (all formats)"
+    )
+    max_xlsx_uncompressed: int = Field(
+        256 << 20,
+        ge=1 << 20,
+        description="an .xlsx with a part larger than this once decompressed is refused"
+        " before it is opened (openpyxl keeps the shared strings in memory)",
+    )
+    max_xlsx_ratio: float = Field(
+        100,
+        gt=1,
+        description="an .xlsx with a part (over 1 MiB) that decompresses more than this many"
+        " times its stored size is refused (a decompression bomb)",
+    )
     column_map: Path | None = Field(
         None, description="TOML file with extra header aliases per source kind (see README)"
     )

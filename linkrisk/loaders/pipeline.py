@@ -22,6 +22,7 @@ from linkrisk.errors import LinkriskError, SourceFileError, StoreUnavailable
 from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.file_load import ID_FIELDS, FileLoad, LoadReport, Progress, file_sha256
+from linkrisk.loaders.limits import Limits
 from linkrisk.loaders.mapping import ExtraAliases, load_aliases, map_columns
 from linkrisk.loaders.mentions import Run
 from linkrisk.loaders.readers import FORMATS, open_source, read_headers
@@ -101,7 +102,13 @@ def _stage(
     ``finished_mentions``: what the load's finished files gave (``mentions``)."""
     started = time.perf_counter()
     path = Path(path)
-    source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=settings.batch_size)
+    source = open_source(
+        path,
+        encoding=encoding,
+        sheet=sheet,
+        batch_rows=settings.batch_size,
+        limits=Limits.from_settings(settings),
+    )
     try:
         aliases = _aliases(column_map, settings)
         mapping = map_columns(source.headers, kind=kind, extra_aliases=aliases, file=str(path))
@@ -158,7 +165,7 @@ def load_directory(
     reports: list[LoadReport] = []
     for path in data_files(directory):
         try:
-            headers = read_headers(path, encoding=encoding)
+            headers = read_headers(path, encoding=encoding, limits=Limits.from_settings(settings))
             kind = map_columns(headers, extra_aliases=aliases, file=str(path)).kind
         except LinkriskError as exc:
             reports.append(LoadReport(str(path), "unknown", status="failed", error=exc.detail))

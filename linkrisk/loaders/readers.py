@@ -22,6 +22,7 @@ import pyarrow.csv as pv
 from linkrisk.errors import SourceFileError
 from linkrisk.loaders.encoding import check_encoding, detect_encoding, read_sample
 from linkrisk.loaders.formats import iter_jsonl, iter_parquet, iter_xlsx
+from linkrisk.loaders.limits import Limits, check_workbook, long_cells
 from linkrisk.loaders.rejects import Reject
 from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array
@@ -84,9 +85,13 @@ def open_source(
     encoding: str | None = None,
     sheet: str | None = None,
     batch_rows: int = 20_000,
+    limits: Limits | None = None,
 ) -> Source:
-    """Open a CSV, XLSX, JSON Lines or Parquet file for reading in batches of ``batch_rows``."""
+    """Open a CSV, XLSX, JSON Lines or Parquet file for reading in batches of ``batch_rows``;
+    a workbook too large once decompressed is refused, a row with a cell longer than
+    ``limits.max_field_chars`` is rejected (``Source.malformed``)."""
     path = Path(path)
+    limits = limits or Limits()
     fmt = source_format(path)
     sample = read_sample(path)
     if fmt == "csv":
@@ -102,16 +107,25 @@ def open_source(
             source.encoding = enc
             source.headers, chunks = iter_jsonl(path, enc, source.malformed)
         elif fmt == "xlsx":
+            check_workbook(path, limits)  # before openpyxl inflates anything
             source.headers, chunks = iter_xlsx(path, sheet, source.closers)
         else:
             source.headers, chunks = iter_parquet(path, batch_rows, source.closers)
         source.batches = (RawBatch(columns, rows) for columns, rows in chunks)
-    source.batches = _rebatch(source.batches, batch_rows, len(source.headers))
+    source.batches = _rebatch(
+        long_cells(source.batches, source.headers, limits.max_field_chars, source.malformed),
+        batch_rows,
+        len(source.headers),
+    )
     return source
 
 
 def read_headers(
-    path: Path | str, *, encoding: str | None = None, sheet: str | None = None
+    path: Path | str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: Limits | None = None,
 ) -> list[str]:
     """Only the header of a source file (to tell its kind before loading)."""
     path = Path(path)
@@ -119,7 +133,7 @@ def read_headers(
         sample = read_sample(path)
         enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
         return _header(path, sample, enc)[0]
-    source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=1)
+    source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=1, limits=limits)
     source.close()
     return source.headers
 
@@ -205,6 +219,12 @@ def _csv_batches(
 
 
 def _csv_error(path: Path, exc: BaseException, encoding: str, after_row: int) -> SourceFileError:
+    if "straddl" in str(exc):  # one record larger than a whole read block
+        return SourceFileError(
+            f"{path}: reading stopped after row {after_row}: the next row is longer than"
+            f" {CSV_BLOCK_BYTES >> 20} MiB (a cell far beyond LINKRISK_MAX_FIELD_CHARS, or a"
+            " quote that is never closed)"
+        )
     return SourceFileError(
         f"{path}: reading stopped after row {after_row}: {_short(exc)} "
         f"(is the file really {encoding}? pass --encoding, e.g. gb18030)"

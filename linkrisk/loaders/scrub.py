@@ -118,5 +118,7 @@ def scrub_data(value: Any) -> Any:
 def shorten(text: str, limit: int = 200) -> str:
     """Scrubbed, then cut to ``limit`` characters (with "…"): never the other way round, or
     the cut could leave the start of an ID number unmasked."""
-    clean = scrub_text(text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    # past ``limit`` nothing is shown; an ID number (with separators) starting before it ends
+    # within 100 characters, so only that much more needs scrubbing (cells may be megabytes)
+    clean = scrub_text(text[: limit + 100])
+    return clean if len(text) <= limit else clean[: limit - 1] + "…"
