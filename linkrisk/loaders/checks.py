@@ -9,26 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from linkrisk.loaders.normalise import Parsed
+from linkrisk.loaders.normalise import Parsed, dates
 from linkrisk.loaders.records import SUBJECTS, Table
 from linkrisk.loaders.rejects import Reject, mask_identifier
 from linkrisk.loaders.scrub import scrub_text
-from linkrisk.loaders.textops import as_string_array, present
+from linkrisk.loaders.textops import as_string_array, present, to_bool
 
 Reason = str | Callable[[str], str]
 MISSING = "missing required value"
 
 
+def _tomorrow() -> date:
+    return date.today() + timedelta(days=1)
+
+
 @dataclass(slots=True)
 class Context:
-    """What validation needs besides the data: the ID hash key and the header units."""
+    """What validation needs besides the data: the ID hash key, the header units, and the
+    latest date something that has happened may carry (tomorrow: a file dated in China is a
+    day ahead of a server on UTC for eight hours a day)."""
 
     key: bytes
     units: Mapping[str, str] = field(default_factory=dict)
+    latest: date = field(default_factory=_tomorrow)
 
 
 class Fields:
@@ -93,6 +102,30 @@ class Problems:
                 shown = mask_identifier(text) if item.secret and text else scrub_text(text)
                 out.append(Reject(int(self.rows[i]), item.field, shown, reason))
         return out
+
+
+def after(values: pa.Array, ctx: Context) -> np.ndarray:
+    """Rows whose date lies after ``ctx.latest``."""
+    return to_bool(pc.greater(values, pa.scalar(ctx.latest, pa.date32())))
+
+
+def happened(p: Problems, name: str, values: pa.Array, ctx: Context) -> pa.Array:
+    """A date of something that has happened: rejected when it lies in the future."""
+    p.add(name, after(values, ctx), f"{name} is in the future (after {ctx.latest}): a typo?")
+    return values
+
+
+FUTURE_START = "start_date: in the future (loaded as given)"
+
+
+def period(
+    f: Fields, p: Problems, ctx: Context, start: str = "start_date", end: str = "end_date"
+) -> tuple[pa.Array, pa.Array, list[tuple[str, np.ndarray]]]:
+    """Start and end dates, and a warning for start dates after today."""
+    first = p.parsed(start, dates(f[start]))
+    last = p.parsed(end, dates(f[end]))
+    p.add(end, to_bool(pc.less(last, first)), f"{end} is before {start}")
+    return first, last, [(FUTURE_START, after(first, ctx))]
 
 
 @dataclass(slots=True)

@@ -63,6 +63,26 @@ def _decodes(sample: bytes, encoding: str) -> UnicodeDecodeError | None:
     return None
 
 
+def _mostly_decodes(sample: bytes, encoding: str) -> bool:
+    """All but a few lines decode (one, or one in a hundred): a file with a damaged line or a
+    line pasted from another encoding, whose other rows can still load (the loader rejects
+    the damaged ones)."""
+    if encoding.startswith("utf-16"):
+        return False  # lines cannot be split on a byte
+    lines = [line for line in sample.split(b"\n") if line.strip()]
+    bad = sum(not _whole(line, encoding) for line in lines[:-1])
+    bad += _decodes(lines[-1], encoding) is not None if lines else 0  # may end mid-character
+    return bad <= max(1, len(lines) // 100) and bad < len(lines) / 2
+
+
+def _whole(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def detect_encoding(path: Path, sample: bytes) -> str:
     """The encoding of a text file, from its sample (see the module docstring)."""
     for bom, name in BOMS:
@@ -77,6 +97,8 @@ def detect_encoding(path: Path, sample: bytes) -> str:
     for name in names:
         if _decodes(sample, name) is None:
             return name
+    if _mostly_decodes(sample, "utf-8"):
+        return "utf-8"
     raise SourceFileError(
         f"{path}: cannot tell the file's text encoding (it is neither UTF-8 nor GBK/GB18030); "
         "pass the encoding explicitly (--encoding)"
@@ -87,7 +109,7 @@ def check_encoding(path: Path, sample: bytes, encoding: str) -> str:
     """A forced encoding, verified on the sample; the error says where it fails."""
     name = canonical_name(encoding)
     problem = _decodes(sample, name)
-    if problem is not None:
+    if problem is not None and not _mostly_decodes(sample, name):
         guess = ""
         with contextlib.suppress(SourceFileError):
             guess = f"; it looks like {detect_encoding(path, sample)}"

@@ -164,9 +164,12 @@ def _json_rows(
                 raise ValueError("not an object")
         except ValueError as exc:
             text = line.decode("utf-8", "replace")
-            malformed.append(
-                Reject(first_line + offset, "", shorten(text), f"not a JSON object ({exc})")
+            why = (
+                "bytes that are not valid UTF-8 (is the file truncated?)"
+                if isinstance(exc, UnicodeDecodeError)
+                else f"not a JSON object ({shorten(str(exc), 100)})"
             )
+            malformed.append(Reject(first_line + offset, "", shorten(text), why))
             continue
         records.append({k: cell_text(v) for k, v in obj.items()})
         numbers.append(first_line + offset)
@@ -175,7 +178,7 @@ def _json_rows(
     return table, np.array(numbers, dtype=np.int64)
 
 
-def _json_blocks(path: Path, encoding: str) -> Iterator[tuple[bytes, int]]:
+def _json_blocks(path: Path, encoding: str, malformed: list[Reject]) -> Iterator[tuple[bytes, int]]:
     line = 1
     with path.open("rb") as fh:
         rest = b""
@@ -184,27 +187,41 @@ def _json_blocks(path: Path, encoding: str) -> Iterator[tuple[bytes, int]]:
             data = rest + chunk
             if not chunk:
                 if data.strip():
-                    yield _utf8(data, encoding), line
+                    yield _utf8(data, encoding, line, malformed), line
                 return
             cut = data.rfind(b"\n")
             if cut < 0:
                 rest = data
                 continue
             block, rest = data[: cut + 1], data[cut + 1 :]
-            yield _utf8(block, encoding), line
+            yield _utf8(block, encoding, line, malformed), line
             line += block.count(b"\n")
 
 
-def _utf8(data: bytes, encoding: str) -> bytes:
+def _utf8(data: bytes, encoding: str, first_line: int, malformed: list[Reject]) -> bytes:
+    """A block as UTF-8; a line that is not valid ``encoding`` is rejected (left blank)."""
     if encoding == "utf-8":
         return data.removeprefix(b"\xef\xbb\xbf")
-    return data.decode(encoding).encode("utf-8")
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = []
+    for offset, raw in enumerate(data.split(b"\n")):
+        try:
+            lines.append(raw.decode(encoding).encode("utf-8"))
+        except UnicodeDecodeError:
+            text = raw.decode(encoding, "replace")
+            reason = f"bytes that are not valid {encoding} (is the file truncated?)"
+            malformed.append(Reject(first_line + offset, "", shorten(text), reason))
+            lines.append(b"")
+    return b"\n".join(lines)
 
 
 def iter_jsonl(
     path: Path, encoding: str, malformed: list[Reject]
 ) -> tuple[list[str], Iterator[Chunk]]:
-    blocks = _json_blocks(path, encoding)
+    blocks = _json_blocks(path, encoding, malformed)
     try:
         first, line = next(blocks)
     except StopIteration:

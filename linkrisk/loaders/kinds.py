@@ -2,9 +2,13 @@
 
 Rejected (the row is not loaded): a missing required value, an invalid USCC or ID number, an
 unreadable date, amount or percentage, an unknown status, role, event type, severity of a
-penalty or inspection result, an end before its start. Warned (loaded, the value dropped and
-counted): an unusable phone, e-mail, industry or region code, an unrecognised subject kind (the
-kind then comes from the USCC), a severity on an event that is not a penalty.
+penalty or inspection result, an end before its start, and a future date of something that has
+happened (成立日期, 决定日期, 修复日期, 检查日期 after today: a typo such as 2099 that would
+otherwise make a firm's age negative or an event silently inactive). Warned (loaded, the value
+dropped and counted): an unusable phone, e-mail, industry or region code, an unrecognised subject
+kind (the kind then comes from the USCC), a severity on an event that is not a penalty. Warned
+and kept: a start date of a holding, office or branch after today (it may be scheduled). End
+dates and disclosure ends may lie ahead and are not checked.
 """
 
 from __future__ import annotations
@@ -17,7 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.loaders import enums, normalise
-from linkrisk.loaders.checks import Built, Context, Fields, Problems, canonical, subjects
+from linkrisk.loaders.checks import (
+    Built,
+    Context,
+    Fields,
+    Problems,
+    canonical,
+    happened,
+    period,
+    subjects,
+)
 from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.identity import resolve, type_hints, uscc_reason, uscc_validity
 from linkrisk.loaders.records import (
@@ -48,15 +61,6 @@ def _uscc(f: Fields, p: Problems, name: str, *, required: bool = True) -> pa.Str
 
 def _stub(uscc: pa.StringArray, name: pa.Array | None = None) -> pa.Table:
     return subjects(len(uscc), sid=uscc, kind=enums.kind_from_uscc(uscc), name=name)
-
-
-def _period(
-    f: Fields, p: Problems, start: str = "start_date", end: str = "end_date"
-) -> tuple[pa.Array, pa.Array]:
-    first = p.parsed(start, normalise.dates(f[start]))
-    last = p.parsed(end, normalise.dates(f[end]))
-    p.add(end, to_bool(pc.less(last, first)), f"{end} is before {start}")
-    return first, last
 
 
 def _inspector_ids(values: pa.StringArray) -> pa.StringArray:
@@ -109,7 +113,7 @@ def orgs(f: Fields, p: Problems, ctx: Context) -> Built:
         sid=uscc,
         kind=pc.coalesce(kind.values, from_prefix),
         name=normalise.names(f["name"]),
-        reg_date=p.parsed("reg_date", normalise.dates(f["reg_date"])),
+        reg_date=happened(p, "reg_date", p.parsed("reg_date", normalise.dates(f["reg_date"])), ctx),
         status=status,
         industry=pc.if_else(industry_ok, industry, NULL),
         region=region,
@@ -131,7 +135,7 @@ def holdings(f: Fields, p: Problems, ctx: Context) -> Built:
     org_hint, person_hint = type_hints(f["holder_type"])
     who = resolve(codes, name, org, ctx.key, org_hint=org_hint, person_hint=person_hint)
     p.add("holder_id", who.bad, who.reason, secret=True)
-    start, end = _period(f, p)
+    start, end, warnings = period(f, p, ctx)
     primary = canonical(
         HOLDINGS,
         n,
@@ -148,7 +152,12 @@ def holdings(f: Fields, p: Problems, ctx: Context) -> Built:
         n, sid=who.sid, kind=who.kind, name=name, id_masked=who.id_masked, weak=who.weak
     )
     return Built(
-        HOLDINGS, primary, np.arange(n), [holders, _stub(org)], id_numbers=[(codes, who.persons)]
+        HOLDINGS,
+        primary,
+        np.arange(n),
+        [holders, _stub(org)],
+        warnings,
+        id_numbers=[(codes, who.persons)],
     )
 
 
@@ -162,7 +171,7 @@ def officers(f: Fields, p: Problems, ctx: Context) -> Built:
     p.add("person_id", who.bad, who.reason, secret=True)
     parents, roles, unknown = enums.roles(f["role"])
     p.add("role", unknown, enums.ROLE.reason)
-    start, end = _period(f, p)
+    start, end, warnings = period(f, p, ctx)
     take = pa.array(parents)
     primary = canonical(
         OFFICERS,
@@ -176,18 +185,16 @@ def officers(f: Fields, p: Problems, ctx: Context) -> Built:
     people = subjects(
         n, sid=who.sid, kind=who.kind, name=name, id_masked=who.id_masked, weak=who.weak
     )
-    return Built(
-        OFFICERS, primary, parents, [people, _stub(org)], id_numbers=[(codes, who.persons)]
-    )
+    return Built(OFFICERS, primary, parents, [people, _stub(org)], warnings, [(codes, who.persons)])
 
 
 def branches(f: Fields, p: Problems, ctx: Context) -> Built:
     parent = _uscc(f, p, "parent_uscc")
     branch = _uscc(f, p, "branch_uscc")
     p.add("branch_uscc", to_bool(pc.equal(parent, branch)), "a branch cannot be its own parent")
-    start, end = _period(f, p)
+    start, end, warnings = period(f, p, ctx)
     primary = canonical(BRANCHES, f.n, parent=parent, branch=branch, start_date=start, end_date=end)
-    return Built(BRANCHES, primary, np.arange(f.n), [_stub(parent), _stub(branch)])
+    return Built(BRANCHES, primary, np.arange(f.n), [_stub(parent), _stub(branch)], warnings)
 
 
 def _event_ids(sid: pa.Array, type_: pa.Array, number: pa.Array, date: pa.Array) -> pa.StringArray:
@@ -217,8 +224,11 @@ def events(f: Fields, p: Problems, ctx: Context) -> Built:
         pa.array(penalty), pc.coalesce(severity.values, Severity.MINOR.value), NULL
     )
     decided = p.parsed("decision_date", normalise.dates(f["decision_date"]))
+    happened(p, "decision_date", decided, ctx)
     disclosure = p.parsed("disclosure_end", normalise.dates(f["disclosure_end"]))
-    repaired = p.parsed("repair_date", normalise.dates(f["repair_date"]))
+    repaired = happened(
+        p, "repair_date", p.parsed("repair_date", normalise.dates(f["repair_date"])), ctx
+    )
     p.add("repair_date", to_bool(pc.less(repaired, decided)), "repair_date is before decision_date")
     number = normalise.free_text(f["decision_no"])
     primary = canonical(
@@ -252,7 +262,9 @@ def inspections(f: Fields, p: Problems, ctx: Context) -> Built:
         plan_id=f["plan_id"],
         sid=uscc,
         matter=normalise.free_text(f["matter"]),
-        inspect_date=p.parsed("inspect_date", normalise.dates(f["inspect_date"])),
+        inspect_date=happened(
+            p, "inspect_date", p.parsed("inspect_date", normalise.dates(f["inspect_date"])), ctx
+        ),
         result=p.parsed("result", enums.INSPECTION_RESULT.map(f["result"])),
         inspectors=_id_list(pc.ascii_upper(f["inspectors"])),  # same spelling as _inspector_ids
         department=normalise.free_text(f["department"]),

@@ -6,7 +6,9 @@ the end ("注册资本(万元)", "持股比例(%)") is removed for the compariso
 normalisers apply it to plain numbers. When the kind is not given it is the kind whose required
 fields are all present and which explains the most columns; a tie is an error asking for --kind.
 Several columns may map to one field (e.g. "统一社会信用代码" and "证件号码" in a list of
-dishonest debtors): the first non-empty value per row is used.
+dishonest debtors): the first non-empty value per row is used. Two columns with the *same*
+header are an error naming both: which of them is meant cannot be told, and taking the first
+one silently loaded the wrong identifiers.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pyarrow.compute as pc
 from linkrisk.errors import InputError, SourceFileError
 from linkrisk.loaders.columns import SOURCE_FIELDS, SourceField, SourceKind
 from linkrisk.loaders.normalise import PERCENT_UNITS, UNIT_MULTIPLIERS
-from linkrisk.loaders.scrub import scrub_text
+from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array, clean
 
 ExtraAliases = Mapping[SourceKind, Mapping[str, Sequence[str]]]
@@ -134,6 +136,23 @@ def _describe(fields: Sequence[SourceField]) -> str:
     return "; ".join(f"{f.name} (headers accepted: {', '.join(f.aliases)})" for f in fields)
 
 
+def _no_twins(mapping: ColumnMapping, where: str) -> ColumnMapping:
+    """``SourceFileError`` when two columns of a mapped field have the same header."""
+    for name, idx in mapping.columns.items():
+        seen: dict[str, int] = {}
+        for i in idx:
+            key = header_key(mapping.headers[i])[0]
+            if key in seen:
+                j = seen[key]
+                raise SourceFileError(
+                    f"{where}columns {j + 1} ({mapping.headers[j]!r}) and {i + 1}"
+                    f" ({mapping.headers[i]!r}) have the same header, both read as {name}:"
+                    " remove or rename one of them"
+                )
+            seen[key] = i
+    return mapping
+
+
 def map_columns(
     headers: Sequence[str],
     *,
@@ -154,7 +173,7 @@ def map_columns(
             raise SourceFileError(
                 f"{where}missing required columns for {kind}: {_describe(missing)}"
             )
-        return mapping
+        return _no_twins(mapping, where)
     candidates = [_match(k, headers, extra_aliases) for k in SourceKind]
     complete = [m for m in candidates if not _missing(m.kind, m, extra_aliases)]
     if not complete:
@@ -164,7 +183,7 @@ def map_columns(
         lacking = _describe(_missing(closest.kind, closest, extra_aliases))
         raise SourceFileError(
             f"{where}cannot tell what kind of file this is from its headers "
-            f"{scrub_text(str(list(headers)))}; "
+            f"{shorten(str(list(headers)), 500)}; "
             f"closest is {closest.kind}, which lacks {lacking}. "
             "Fix the headers or pass the kind (--kind)"
         )
@@ -176,4 +195,4 @@ def map_columns(
             f"{where}the headers fit several kinds ({', '.join(m.kind for m in winners)}); "
             "pass the kind (--kind)"
         )
-    return winners[0]
+    return _no_twins(winners[0], where)

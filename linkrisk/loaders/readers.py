@@ -9,25 +9,21 @@ record's position.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pv
 
 from linkrisk.errors import SourceFileError
+from linkrisk.loaders.csvfile import header, open_csv
 from linkrisk.loaders.encoding import check_encoding, detect_encoding, read_sample
 from linkrisk.loaders.formats import iter_jsonl, iter_parquet, iter_xlsx
 from linkrisk.loaders.limits import Limits, check_workbook, long_cells
 from linkrisk.loaders.rejects import Reject
-from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array
 
-CSV_BLOCK_BYTES = 8 << 20  # large blocks: fewer, bigger batches for the string kernels
 FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv",
     ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -94,10 +90,12 @@ def open_source(
     limits = limits or Limits()
     fmt = source_format(path)
     sample = read_sample(path)
+    source = Source(path, fmt, None, [], iter(()))
     if fmt == "csv":
-        source = _open_csv(path, sample, encoding)
+        enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
+        source.encoding = enc
+        source.headers, chunks = open_csv(path, sample, enc, source.malformed)
     else:
-        source = Source(path, fmt, None, [], iter(()))
         if fmt == "jsonl":
             enc = (
                 check_encoding(path, sample, encoding)
@@ -111,7 +109,7 @@ def open_source(
             source.headers, chunks = iter_xlsx(path, sheet, source.closers)
         else:
             source.headers, chunks = iter_parquet(path, batch_rows, source.closers)
-        source.batches = (RawBatch(columns, rows) for columns, rows in chunks)
+    source.batches = (RawBatch(columns, rows) for columns, rows in chunks)
     source.batches = _rebatch(
         long_cells(source.batches, source.headers, limits.max_field_chars, source.malformed),
         batch_rows,
@@ -132,108 +130,10 @@ def read_headers(
     if source_format(path) == "csv":
         sample = read_sample(path)
         enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
-        return _header(path, sample, enc)[0]
+        return header(path, sample, enc)[0]
     source = open_source(path, encoding=encoding, sheet=sheet, batch_rows=1, limits=limits)
     source.close()
     return source.headers
-
-
-def _header(path: Path, sample: bytes, encoding: str) -> tuple[list[str], str]:
-    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;|", key=first_line.count)
-    try:
-        headers = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except (StopIteration, csv.Error):
-        raise SourceFileError(f"{path}: no header row could be read") from None
-    if not any(h.strip() for h in headers):
-        raise SourceFileError(f"{path}: the first row (the header) is empty")
-    return headers, delimiter
-
-
-def _open_csv(path: Path, sample: bytes, encoding: str | None) -> Source:
-    enc = check_encoding(path, sample, encoding) if encoding else detect_encoding(path, sample)
-    headers, delimiter = _header(path, sample, enc)
-    names = [f"c{i}" for i in range(len(headers))]
-    source = Source(path, "csv", enc, headers, iter(()))
-    bad_rows: list[int] = []
-
-    def on_invalid(row: pv.InvalidRow) -> str:
-        number = int(row.number) if row.number is not None else -1
-        bad_rows.append(number)
-        source.malformed.append(
-            Reject(
-                number,
-                "",
-                shorten(row.text, 300),
-                f"row has {row.actual_columns} columns, the header has {row.expected_columns}",
-            )
-        )
-        return "skip"
-
-    try:
-        reader = pv.open_csv(
-            path,
-            read_options=pv.ReadOptions(
-                use_threads=False,  # row numbers of malformed rows are only known single-threaded
-                block_size=CSV_BLOCK_BYTES,
-                column_names=names,
-                skip_rows_after_names=1,
-                encoding="utf8" if enc == "utf-8" else enc,
-            ),
-            parse_options=pv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise _csv_error(path, exc, enc, 1) from None
-    source.batches = _csv_batches(path, reader, bad_rows, enc)
-    return source
-
-
-def _csv_batches(
-    path: Path, reader: pv.CSVStreamingReader, bad_rows: list[int], encoding: str
-) -> Iterator[RawBatch]:
-    next_row = 2  # the header is row 1
-    pending: list[int] = []
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise _csv_error(path, exc, encoding, next_row - 1) from None
-        pending.extend(bad_rows)
-        bad_rows.clear()
-        n = batch.num_rows
-        # the n smallest row numbers from next_row on that are not malformed rows
-        candidates = np.arange(next_row, next_row + n + len(pending))
-        rows = candidates[~np.isin(candidates, pending)][:n] if pending else candidates
-        last = int(rows[-1]) if n else next_row - 1
-        pending = [r for r in pending if r > last]
-        next_row = last + 1
-        yield RawBatch([as_string_array(c) for c in batch.columns], rows)
-
-
-def _csv_error(path: Path, exc: BaseException, encoding: str, after_row: int) -> SourceFileError:
-    if "straddl" in str(exc):  # one record larger than a whole read block
-        return SourceFileError(
-            f"{path}: reading stopped after row {after_row}: the next row is longer than"
-            f" {CSV_BLOCK_BYTES >> 20} MiB (a cell far beyond LINKRISK_MAX_FIELD_CHARS, or a"
-            " quote that is never closed)"
-        )
-    return SourceFileError(
-        f"{path}: reading stopped after row {after_row}: {_short(exc)} "
-        f"(is the file really {encoding}? pass --encoding, e.g. gb18030)"
-    )
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return shorten(text, 300)
 
 
 def _rebatch(batches: Iterator[RawBatch], size: int, width: int) -> Iterator[RawBatch]:

@@ -11,12 +11,16 @@ import pytest
 from linkrisk.config import Settings
 from linkrisk.errors import SourceFileError
 from linkrisk.graph.embedded.store import EmbeddedStore
-from linkrisk.loaders import encoding, readers
+from linkrisk.loaders import csvfile, encoding
 from linkrisk.loaders.pipeline import LoadReport, _stage, load_directory, load_file
 from tests.factories import dump_tables, new_store
 from tests.loaders.conftest import write_csv
 from tests.loaders.synth import make_resident_id, make_uscc
 from tests.loaders.test_pipeline import HOLDINGS_HEADER
+
+# a row longer than a (shrunk) read block stops the parser mid-file: undecodable bytes no
+# longer do (that row alone is rejected)
+TOO_LONG_ROW = ("坏," + "长" * 40_000 + "\n").encode()
 
 
 class BatchByBatch:
@@ -62,11 +66,11 @@ def test_a_failure_mid_file_leaves_nothing_of_that_file(
         tmp_path / "first.csv", ["统一社会信用代码", "企业名称"], [[ids["org2"], "乙"]]
     )
     load_file(earlier, store, settings=Settings())
-    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1 << 16)  # the bad bytes land in a later block
+    monkeypatch.setattr(csvfile, "CSV_BLOCK_BYTES", 1 << 16)  # the long row lands in a later block
     monkeypatch.setattr(encoding, "SAMPLE_BYTES", 1 << 16)  # … and after the encoding's sample
     path = tmp_path / "orgs.csv"
     good = "".join(f"{ids['org1']},测试{i}\n" for i in range(6_000))
-    path.write_bytes(("统一社会信用代码,企业名称\n" + good).encode() + "坏,行\n".encode("gbk"))
+    path.write_bytes(("统一社会信用代码,企业名称\n" + good).encode() + TOO_LONG_ROW)
     with pytest.raises(SourceFileError, match="reading stopped"):
         load_file(path, store, settings=Settings(batch_size=1000))
     assert store.counts()["subjects"] == 1  # only the earlier file's firm
@@ -126,13 +130,13 @@ def test_a_directory_load_merges_and_records_files_in_order(
 ) -> None:
     """Each file is merged while the next one is read: a failure in the middle costs only
     its own file, and the history still lists the files in order."""
-    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1 << 16)
+    monkeypatch.setattr(csvfile, "CSV_BLOCK_BYTES", 1 << 16)
     monkeypatch.setattr(encoding, "SAMPLE_BYTES", 1 << 16)
     header = ["统一社会信用代码", "企业名称"]
     write_csv(tmp_path / "a_orgs.csv", header, [[ids["org2"], "乙"]])
     good = "".join(f"{ids['org1']},测试{i}\n" for i in range(6_000))
     broken = ",".join(header) + "\n" + good
-    (tmp_path / "b_orgs.csv").write_bytes(broken.encode() + "坏,行\n".encode("gbk"))
+    (tmp_path / "b_orgs.csv").write_bytes(broken.encode() + TOO_LONG_ROW)
     write_csv(tmp_path / "c_orgs.csv", header, [[ids["org3"], "丙"]])
     store = new_store(tmp_path / "s.db")
     reports = load_directory(tmp_path, store, settings=Settings(batch_size=1000))

@@ -63,14 +63,15 @@ def test_csv_unknown_encoding_name(tmp_path: Path) -> None:
         open_source(path, encoding="klingon")
 
 
-def test_csv_invalid_utf8_after_the_sample_stops_with_a_sentence(tmp_path: Path) -> None:
+def test_csv_invalid_utf8_after_the_sample_rejects_that_row_only(tmp_path: Path) -> None:
     path = tmp_path / "orgs.csv"
     good = "".join(f"9111000060003734{i % 10}L,name{i},2021-03-05\n" for i in range(40_000))
     path.write_bytes(("a,b,c\n" + good).encode() + "坏行,乙,丙\n".encode("gbk"))
-    with pytest.raises(
-        SourceFileError, match=r"reading stopped after row .*invalid UTF8.*--encoding"
-    ):
-        read_all(open_source(path))
+    source = open_source(path)
+    values, rows = read_all(source)
+    assert len(rows) == 40_000 and rows[-1] == 40_001
+    [reject] = source.malformed
+    assert reject.row == 40_002 and "not valid utf-8" in reject.reason
 
 
 def test_csv_malformed_rows_are_reported_and_numbering_continues(tmp_path: Path) -> None:
