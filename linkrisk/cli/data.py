@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -34,7 +35,7 @@ def status(json: JsonFlag = False, store: StoreOption = None) -> None:
                 "store": graph.backend,
                 "counts": counts,
                 "snapshot": snapshot,
-                "loads": [vars(r) for r in loads],
+                "loads": [asdict(r) for r in loads],  # slotted: vars() has no __dict__
             }
         )
         return

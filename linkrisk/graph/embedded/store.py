@@ -14,6 +14,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ import pyarrow.compute as pc
 
 from linkrisk.errors import InputError, StoreUnavailable
 from linkrisk.graph.embedded.arrow_reader import stream_table
+from linkrisk.graph.embedded.load_locks import LoadLocks
 from linkrisk.graph.embedded.mirror import GENERATION_SQL, Mirror, PendingSegment, bump_generations
 from linkrisk.graph.embedded.rows import finish_load_statement, for_sqlite
 from linkrisk.graph.embedded.schema import MIGRATIONS, upsert_sql
@@ -52,6 +54,7 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self.load_locks = LoadLocks(self.path)
         self.mirror = Mirror(self.path)
         self.mirrored = mirror
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -76,6 +79,7 @@ class EmbeddedStore:
                 except BaseException:
                     self._conn.execute("ROLLBACK")
                     raise
+        self.fail_stale_loads()
 
     @property
     def schema_version(self) -> int:
@@ -229,18 +233,38 @@ class EmbeddedStore:
 
     # -- load history -----------------------------------------------------------------------
     def start_load(self, record: LoadRecord) -> int:
-        with self._lock:
-            cursor = self._conn.execute(
+        """Record a running load; this process holds its lock until ``finish_load``."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
                 "INSERT INTO loads (file, sha256, source_kind, started, status)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (record.file, record.sha256, record.source_kind, record.started, record.status),
             )
             record.load_id = int(cursor.lastrowid or 0)
-            return record.load_id
+            self.load_locks.hold(record.load_id)  # before the row can be seen (load_locks)
+        return record.load_id
 
     def finish_load(self, record: LoadRecord) -> None:
         with self._lock:
             self._conn.execute(*finish_load_statement(record))
+            self.load_locks.release(record.load_id)
+
+    def fail_stale_loads(self) -> list[int]:
+        """Mark ``failed`` the running loads whose writer process is gone (killed part-way);
+        runs when the store is opened (``migrate``). Returns their ids."""
+        with self.transaction() as conn:
+            running = [
+                int(r[0])
+                for r in conn.execute("SELECT load_id FROM loads WHERE status = 'running'")
+            ]
+            stale = [i for i in running if not self.load_locks.writer_alive(i)]
+            conn.executemany(
+                "UPDATE loads SET status = 'failed', finished = ? WHERE load_id = ?",
+                [(datetime.now(UTC).isoformat(timespec="seconds"), i) for i in stale],
+            )
+        for load_id in stale:
+            self.load_locks.forget(load_id)
+        return stale
 
     def load_history(self, limit: int = 100) -> list[LoadRecord]:
         with self._lock:
