@@ -65,12 +65,17 @@ def header(path: Path, sample: bytes, encoding: str) -> tuple[list[str], str]:
 def utf8_valid(path: Path) -> bool:
     """Whether the whole file is valid UTF-8 (one pass of Arrow's validator, memory-mapped)."""
     with pa.memory_map(str(path)) as mapped:
-        data = mapped.read_buffer()
-        offsets = pa.py_buffer(np.array([0, data.size], np.int64).tobytes())
-        try:
-            pa.LargeStringArray.from_buffers(1, offsets, data).validate(full=True)
-        except pa.ArrowInvalid:
-            return False
+        return valid_utf8(mapped.read_buffer())
+
+
+def valid_utf8(data: pa.Buffer | bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (Arrow's validator, without copying it)."""
+    buffer = pa.py_buffer(data) if isinstance(data, bytes) else data
+    offsets = pa.py_buffer(np.array([0, buffer.size], np.int64).tobytes())
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, buffer).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
     return True
 
 
@@ -103,33 +108,34 @@ class Decoded(io.RawIOBase):
         super().close()
 
 
+UNBALANCED = (
+    "unbalanced quote: a value's opening quote (\") is not closed on its line; the lines it"
+    " ran over are read again one by one"
+)
+CLOSING = "the quote opened in an earlier line of this row closes in this line"
+
+
 @dataclass(slots=True)
 class _Damage:
-    """What the invalid-row handler found: rejects, and the rows recovered from swallowed lines."""
+    """Rejects and recovered rows of a file's damaged records. A record keeps one row number
+    however many lines it spans, so the lines recovered from one carry its number."""
 
     delimiter: str
     width: int
     encoding: str
     malformed: list[Reject]
-    bad_rows: list[int] = field(default_factory=list)  # numbers taken by rejected rows
+    bad_rows: list[int] = field(default_factory=list)  # numbers of rows the parser skipped
     recovered: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def on_invalid(self, row: pv.InvalidRow) -> str:
+        """pyarrow's handler for a row with the wrong number of columns."""
         number = int(row.number) if row.number is not None else -1
         text = str(row.text)
-        lines = text.split("\n")
+        lines = [line.rstrip("\r") for line in text.split("\n")]
         self.bad_rows.append(number)
         if len(lines) > 1 and '"' in lines[0]:
-            self.malformed.append(
-                Reject(
-                    number,
-                    "",
-                    shorten(lines[0], 300),
-                    "unbalanced quote: a value's opening quote (\") is never closed; the lines"
-                    " after it are read again one by one",
-                )
-            )
-            self._reparse(number, lines[1:])
+            self.malformed.append(Reject(number, "", shorten(lines[0], 300), UNBALANCED))
+            self.reparse(number, lines[1:])
             return "skip"
         reason = f"row has {row.actual_columns} columns, the header has {row.expected_columns}"
         if BAD_BYTES in text:
@@ -137,28 +143,50 @@ class _Damage:
         self.malformed.append(Reject(number, "", shorten(text, 300), reason))
         return "skip"
 
-    def _reparse(self, first: int, lines: list[str]) -> None:
-        number = first
-        for line in lines:
+    def cells(self, line: str) -> list[str]:
+        try:
+            return next(csv.reader([line], delimiter=self.delimiter))
+        except (csv.Error, StopIteration):
+            return []
+
+    def reparse(self, number: int, lines: list[str], last_reason: str | None = None) -> None:
+        """Lines a quote ran over: each a row of its own when it has the header's width (the
+        last one is rejected with ``last_reason`` if given)."""
+        for i, line in enumerate(lines):
             if not line.strip():
                 continue
-            number += 1
-            self.bad_rows.append(number)  # taken: later rows are numbered after them
-            try:
-                cells = next(csv.reader([line], delimiter=self.delimiter))
-            except (csv.Error, StopIteration):
-                cells = []
-            if len(cells) == self.width:
+            cells = self.cells(line)
+            if last_reason is not None and i == len(lines) - 1:
+                self.malformed.append(Reject(number, "", shorten(line, 300), last_reason))
+            elif len(cells) == self.width:
                 self.recovered.append((number, cells))
             else:
-                self.malformed.append(
-                    Reject(
-                        number,
-                        "",
-                        shorten(line, 300),
-                        f"row has {len(cells)} columns, the header has {self.width}",
-                    )
-                )
+                why = f"row has {len(cells)} columns, the header has {self.width}"
+                self.malformed.append(Reject(number, "", shorten(line, 300), why))
+
+    def swallowed(self, columns: list[pa.StringArray], rows: np.ndarray) -> np.ndarray:
+        """Rows with the right width whose quoted value ran over lines that are rows of their
+        own (a quote opened in one row and closed in a later one): rejected and read again."""
+        out = np.zeros(len(rows), dtype=bool)
+        multiline = np.zeros(len(rows), dtype=bool)
+        for column in columns:
+            multiline |= to_bool(pc.match_substring(column, "\n"))
+        for at in np.flatnonzero(multiline).tolist():
+            values = ["" if c[at].as_py() is None else str(c[at].as_py()) for c in columns]
+            lines = _record_lines(values, self.delimiter)
+            full = [len(self.cells(line)) == self.width for line in lines]
+            if not (any(full[1:-1]) or (full[0] and full[-1])):
+                continue  # a value with line breaks, as in an address: a good row
+            out[at] = True
+            number = int(rows[at])
+            self.malformed.append(Reject(number, "", shorten(lines[0], 300), UNBALANCED))
+            self.reparse(number, lines[1:], CLOSING)
+        return out
+
+
+def _record_lines(values: list[str], delimiter: str) -> list[str]:
+    """A record's cells joined as the file had them (without quotes), split into lines."""
+    return [line.rstrip("\r") for line in delimiter.join(values).split("\n")]
 
 
 def open_csv(
@@ -214,7 +242,13 @@ def _chunks(
             last = int(rows[-1]) if n else next_row - 1
             pending = [r for r in pending if r > last]
             next_row = last + 1
-            yield [as_string_array(c) for c in batch.columns], rows
+            columns = [as_string_array(c) for c in batch.columns]
+            bad = damage.swallowed(columns, rows)
+            if bad.any():
+                keep = pa.array(~bad)
+                columns = [as_string_array(c.filter(keep)) for c in columns]
+                rows = rows[~bad]
+            yield columns, rows
         if damage.recovered:
             numbers, cells = zip(*damage.recovered, strict=True)
             damage.recovered.clear()

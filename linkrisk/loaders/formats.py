@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from linkrisk.errors import SourceFileError
+from linkrisk.loaders.csvfile import valid_utf8
 from linkrisk.loaders.rejects import Reject
 from linkrisk.loaders.scrub import shorten
 from linkrisk.loaders.textops import as_string_array
@@ -143,7 +144,7 @@ def _json_rows(
     """Parse a block of JSON lines; a block pyarrow cannot type consistently is parsed per line."""
     lines = data.split(b"\n")
     blank = b"\n\n" in data or data.startswith((b"\n", b"\r")) or b"\n\r\n" in data
-    if not blank:
+    if not blank and valid_utf8(data):  # pyarrow takes invalid bytes in a key, then fails
         try:
             table = pj.read_json(
                 io.BytesIO(data),
