@@ -35,7 +35,7 @@ import pyarrow.csv as pv
 from linkrisk.errors import SourceFileError
 from linkrisk.loaders.rejects import Reject
 from linkrisk.loaders.scrub import shorten
-from linkrisk.loaders.textops import as_string_array, to_bool
+from linkrisk.loaders.textops import as_string_array, may_contain, to_bool
 
 Chunk = tuple[list[pa.StringArray], np.ndarray]
 CSV_BLOCK_BYTES = 8 << 20  # large blocks: fewer, bigger batches for the string kernels
@@ -170,7 +170,8 @@ class _Damage:
         out = np.zeros(len(rows), dtype=bool)
         multiline = np.zeros(len(rows), dtype=bool)
         for column in columns:
-            multiline |= to_bool(pc.match_substring(column, "\n"))
+            if may_contain(column, b"\n"):
+                multiline |= to_bool(pc.match_substring(column, "\n"))
         for at in np.flatnonzero(multiline).tolist():
             values = ["" if c[at].as_py() is None else str(c[at].as_py()) for c in columns]
             lines = _record_lines(values, self.delimiter)
@@ -265,6 +266,8 @@ def _drop_bad_bytes(
     for columns, rows in chunks:
         bad = np.zeros(len(rows), dtype=bool)
         for i, column in enumerate(columns):
+            if not may_contain(column, BAD_BYTES.encode()):
+                continue
             hit = to_bool(pc.match_substring(column, BAD_BYTES)) & ~bad
             for at in np.flatnonzero(hit).tolist():
                 malformed.append(

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from linkrisk.errors import SourceFileError
 from linkrisk.loaders.rejects import Reject
 from linkrisk.loaders.scrub import shorten
-from linkrisk.loaders.textops import as_string_array, to_bool
+from linkrisk.loaders.textops import as_string_array, longest, to_bool
 
 if TYPE_CHECKING:
     from linkrisk.config import Settings
@@ -88,6 +88,8 @@ def long_cells(
         long = np.zeros(batch.num_rows, dtype=bool)
         first: dict[int, tuple[int, str]] = {}
         for i, column in enumerate(batch.columns):
+            if longest(column) <= max_chars:  # bytes ≥ characters: nothing can be too long
+                continue
             over = to_bool(pc.greater(pc.utf8_length(column), max_chars))
             for hit in np.flatnonzero(over & ~long).tolist():
                 first[hit] = (i, str(column[hit].as_py()))

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkrisk.loaders.identifiers import CODE_SEPARATORS
-from linkrisk.loaders.scrub import scrub_text
+from linkrisk.loaders.scrub import NEAR_DIGITS, scrub_text
 from linkrisk.loaders.textops import (
     all_null,
     as_string_array,
@@ -97,8 +97,8 @@ def free_text(values: pa.StringArray) -> pa.StringArray:
     long_enough = np.flatnonzero(to_bool(pc.greater_equal(pc.binary_length(values), 15)))
     if long_enough.size == 0:
         return values
-    digits = pc.count_substring_regex(values.take(pa.array(long_enough)), r"\d")
-    rows = long_enough[to_bool(pc.greater_equal(digits, 15))]  # the scrubber's own threshold
+    found = pc.match_substring_regex(values.take(pa.array(long_enough)), NEAR_DIGITS)
+    rows = long_enough[to_bool(found)]  # the scrubber's own first test, vectorised
     if rows.size == 0:
         return values
     masked = pa.array([scrub_text(v) for v in values.take(pa.array(rows)).to_pylist()], pa.string())

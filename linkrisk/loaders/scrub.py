@@ -44,7 +44,9 @@ _SHAPE = re.compile(r"\d{6}(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[0
 _OWN = re.compile(
     r"(?<![0-9A-Za-z])(?:[A-Za-z]{1,2}_?)?(?=[0-9]*[a-f])[0-9a-f]{16,64}(?![0-9A-Za-z])"
 )
-_FAST = re.compile(r"(?:\d\D{0,3}){14}\d")  # fewer than 15 digits near each other: nothing to do
+#: 15 digits near each other: less, and there is nothing to mask (RE2 reads it alike, for Arrow)
+NEAR_DIGITS = r"(?:\d\D{0,3}){14}\d"
+_FAST = re.compile(NEAR_DIGITS)
 
 
 def _digits(text: str) -> str:

@@ -152,6 +152,19 @@ def byte_matrix(values: pa.StringArray, width: int) -> tuple[np.ndarray, np.ndar
     return matrix, lengths
 
 
+def may_contain(values: pa.StringArray, needle: bytes) -> bool:
+    """Whether any string may contain ``needle``: a scan of the data buffer (several GB/s;
+    ``match_substring`` runs at a tenth of that), true also for bytes outside a sliced array."""
+    data = values.buffers()[2]
+    return data is not None and memoryview(data).tobytes().find(needle) >= 0
+
+
+def longest(values: pa.StringArray) -> int:
+    """The largest byte length of the strings (an upper bound of their length in characters)."""
+    found = pc.max(pc.binary_length(values)).as_py()
+    return int(found or 0)
+
+
 def all_null(values: pa.Array) -> bool:
     return bool(values.null_count == len(values))
 
