@@ -68,7 +68,7 @@ def test_csv_invalid_utf8_after_the_sample_rejects_that_row_only(tmp_path: Path)
     good = "".join(f"9111000060003734{i % 10}L,name{i},2021-03-05\n" for i in range(40_000))
     path.write_bytes(("a,b,c\n" + good).encode() + "坏行,乙,丙\n".encode("gbk"))
     source = open_source(path)
-    values, rows = read_all(source)
+    _values, rows = read_all(source)
     assert len(rows) == 40_000 and rows[-1] == 40_001
     [reject] = source.malformed
     assert reject.row == 40_002 and "not valid utf-8" in reject.reason
