@@ -28,9 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from linkrisk.api.search import SearchIndex
 from linkrisk.config import Settings
 from linkrisk.errors import NotReady
+from linkrisk.graph.queries.search import SearchIndex
 from linkrisk.graph.snapshot.arrays import CURRENT, Snapshot, load_current
 from linkrisk.graph.store import GraphStore
 from linkrisk.models.scores import Scores, load_scores

@@ -10,10 +10,10 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
 from linkrisk.config import get_settings
 from linkrisk.graph.open import open_embedded
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+from linkrisk.loaders.keys import subject_key
 
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 consents_app = typer.Typer(
@@ -27,9 +27,16 @@ app.add_typer(audit_app, name="audit")
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="default: settings.api_host")] = None,
-    port: Annotated[int | None, typer.Option(help="default: settings.api_port")] = None,
-    workers: Annotated[int | None, typer.Option(help="default: settings.api_workers")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="address to listen on (default: LINKRISK_API_HOST, 127.0.0.1)"),
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="port (default: LINKRISK_API_PORT, 8000)", min=1, max=65535)
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="worker processes (default: LINKRISK_API_WORKERS, 1)", min=1)
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn (no access log: paths may carry subject keys)."""
     import uvicorn
@@ -157,8 +164,8 @@ def consents_create(
             help="credit_application | credit_review | post_loan_monitoring | guarantee_review"
         ),
     ],
-    valid_from: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
-    valid_until: Annotated[str, typer.Option("--until", help="YYYY-MM-DD")],
+    valid_from: Annotated[date, date_option("--from", help=f"first day, {DATE_HELP}")],
+    valid_until: Annotated[date, date_option("--until", help="last day (a date, as --from)")],
     reference: Annotated[str | None, typer.Option(help="the signed consent's number")] = None,
     json: JsonFlag = False,
 ) -> None:
@@ -168,10 +175,10 @@ def consents_create(
     consent = create_consent(
         open_embedded(),
         org=org,
-        sid=uscc,
+        sid=subject_key(uscc),
         purpose=purpose,
-        valid_from=date.fromisoformat(valid_from),
-        valid_until=date.fromisoformat(valid_until),
+        valid_from=valid_from,
+        valid_until=valid_until,
         reference=reference,
         created_by="cli",
     )

@@ -10,20 +10,36 @@ from typing import Annotated
 import typer
 
 from linkrisk.cli import app
-from linkrisk.cli.output import console, print_json, print_table, progress_bar
+from linkrisk.cli.output import (
+    Bar,
+    console,
+    err_console,
+    print_json,
+    print_table,
+    progress_bar,
+)
+from linkrisk.cli.params import DATE_HELP, JsonFlag, StoreOption, date_option
+from linkrisk.cli.store_location import no_store_hint, store_location
 from linkrisk.config import get_settings
 from linkrisk.graph.open import open_store
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="embedded | neo4j (default: settings)")
-]
+from linkrisk.loaders.file_load import LoadReport
 
 
 @app.command()
 def status(json: JsonFlag = False, store: StoreOption = None) -> None:
-    """What the store holds: row counts, recent loads, the published snapshot."""
+    """What the store holds (and where it is): row counts, recent loads, the published snapshot."""
     settings = get_settings()
+    backend = store or settings.store
+    where = store_location(settings, backend)
+    if backend == "embedded" and not settings.db_path.exists():
+        # a status query creates nothing: say where we looked and where a store may be
+        hint = no_store_hint(settings)
+        if json:
+            print_json({"store": backend, "location": where, "exists": False, "hint": hint})
+            return
+        console.print(f"no store at {where}", soft_wrap=True, markup=False, highlight=False)
+        console.print(hint, soft_wrap=True, markup=False, highlight=False)
+        return
     graph = open_store(settings, store)
     counts = graph.counts()
     loads = graph.load_history(10)
@@ -33,12 +49,15 @@ def status(json: JsonFlag = False, store: StoreOption = None) -> None:
         print_json(
             {
                 "store": graph.backend,
+                "location": where,
+                "exists": True,
                 "counts": counts,
                 "snapshot": snapshot,
                 "loads": [asdict(r) for r in loads],  # slotted: vars() has no __dict__
             }
         )
         return
+    console.print(f"store: {where}", soft_wrap=True, markup=False, highlight=False)
     print_table(f"linkrisk store ({graph.backend})", ["table", "rows"], sorted(counts.items()))
     print_table(
         "recent loads",
@@ -50,24 +69,31 @@ def status(json: JsonFlag = False, store: StoreOption = None) -> None:
 
 @app.command()
 def snapshot(
-    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today)")] = None,
+    as_of: Annotated[
+        date | None, date_option("--as-of", help=f"{DATE_HELP} (default: today)")
+    ] = None,
     json: JsonFlag = False,
     store: StoreOption = None,
 ) -> None:
     """Build and publish a snapshot (CSR arrays) of the store as of a date."""
     from linkrisk.graph.snapshot.arrays import load_snapshot
+    from linkrisk.graph.snapshot.build import STEPS as SNAPSHOT_STEPS
     from linkrisk.graph.snapshot.build import build_snapshot
 
     settings = get_settings()
     graph = open_store(settings, store)
-    when = date.fromisoformat(as_of) if as_of else None
-    with progress_bar("snapshot") as advance:
+    with progress_bar("snapshot", total=len(SNAPSHOT_STEPS)) as bar:
+
+        def step(name: str) -> None:
+            bar.describe(f"snapshot: {name}")
+            bar(1)
+
         path = build_snapshot(
             graph,
             settings.snapshot_dir,
-            as_of=when,
+            as_of=as_of,
             supernode_cap=settings.supernode_cap,
-            progress=lambda _step: advance(1),
+            progress=step,
         )
     meta = load_snapshot(path).meta
     if json:
@@ -94,12 +120,32 @@ def load(
 
     settings = get_settings()
     graph = open_store(settings, store)
+    err_console.print(
+        f"loading into {store_location(settings, graph.backend)}",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )
     reports = []
-    for path in paths:
-        if path.is_dir():
-            reports += load_directory(path, graph, settings=settings, encoding=encoding)
-        else:
-            reports.append(load_file(path, graph, kind=kind, encoding=encoding, settings=settings))
+    with progress_bar("loading") as bar:
+        progress = FileProgress(bar)
+        for path in paths:
+            if path.is_dir():
+                reports += load_directory(
+                    path, graph, settings=settings, encoding=encoding, progress=progress
+                )
+            else:
+                reports.append(
+                    load_file(
+                        path,
+                        graph,
+                        kind=kind,
+                        encoding=encoding,
+                        settings=settings,
+                        progress=progress,
+                    )
+                )
+        progress.finish()
     rejected = sum(r.rows_rejected for r in reports)
     if json:
         print_json([r.to_dict() for r in reports])
@@ -129,3 +175,24 @@ def load(
         )
     if failed or (rejected and not tolerate):
         raise typer.Exit(1)
+
+
+class FileProgress:
+    """The loaders' per-batch callback: the bar names the file being read and counts its rows;
+    each file read in full leaves a line above the bar."""
+
+    def __init__(self, bar: Bar) -> None:
+        self.bar = bar
+        self.current: LoadReport | None = None
+
+    def __call__(self, report: LoadReport) -> None:
+        if report is not self.current:
+            self.finish()
+            self.current = report
+        self.bar.describe(Path(report.file).name, completed=report.rows_read)
+
+    def finish(self) -> None:
+        if self.current is not None:
+            name = Path(self.current.file).name
+            self.bar.note(f"  read {name}: {self.current.rows_read:,} rows")
+            self.current = None

@@ -10,14 +10,7 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table, progress_bar
-from linkrisk.errors import InputError
-
-
-def _as_of(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--as-of must be a date like 2026-10-31, got {text!r}") from None
+from linkrisk.cli.params import DATE_HELP, date_option
 
 
 @app.command()
@@ -28,8 +21,8 @@ def generate(
     ] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="random seed: same seed, same files")] = 1,
     as_of: Annotated[
-        str, typer.Option("--as-of", help="YYYY-MM-DD: events cover the five years before")
-    ] = "2026-10-31",
+        date, date_option("--as-of", help=f"{DATE_HELP}: events cover the five years before")
+    ] = date(2026, 10, 31),
     dirty_rate: Annotated[
         float, typer.Option("--dirty-rate", help="share of deliberately bad rows (0–1)")
     ] = 0.0,
@@ -38,7 +31,7 @@ def generate(
     """Generate a synthetic city: orgs, holdings, officers, branches, events, inspections."""
     from linkrisk.demo import generate_city
 
-    day = _as_of(as_of)
+    day = as_of
     with progress_bar("generating city") as advance:
         seen = 0
 

@@ -18,6 +18,7 @@ import typer
 from linkrisk.cli import app
 from linkrisk.cli.graph_common import Context, DegreeCap, JsonFlag, Rels, Sid, pct, warn_supernodes
 from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.params import DATE_HELP, date_option
 from linkrisk.errors import InputError
 from linkrisk.graph.queries.results import as_dict
 
@@ -31,6 +32,7 @@ def show(sid: Sid, json: JsonFlag = False) -> None:
     from linkrisk.graph.queries.events import active_events_of, day_of
 
     ctx = Context()
+    sid = ctx.resolve(sid)
     node = ctx.snapshot.index(sid)
     subject = ctx.store.get_subject(sid) or {}
     person = subject.get("kind") == "person"
@@ -100,6 +102,7 @@ def owners(
 ) -> None:
     """股权穿透: integrated ownership up (owners) or down (--down: holdings), with paths."""
     ctx = Context()
+    sid = ctx.resolve(sid)
     call = ctx.queries.holdings if down else ctx.queries.owners
     result = call(sid, max_depth=depth, min_share=min_share, max_paths=max_paths)
     sids = {sid, *(s for e in result.entries for p in e.paths for s in p.sids)}
@@ -137,6 +140,7 @@ def controllers(
 ) -> None:
     """Ultimate controllers / beneficial owners, with the reason and the paths."""
     ctx = Context()
+    sid = ctx.resolve(sid)
     found = ctx.queries.controllers(sid, max_depth=depth, threshold=threshold)
     if json:
         ctx.emit_json(found, {sid, *(s for c in found for p in c.paths for s in p.sids)})
@@ -164,6 +168,7 @@ def paths(
 ) -> None:
     """查关系: the k shortest paths between two subjects, each hop with its direction."""
     ctx = Context()
+    a, b = ctx.resolve(a), ctx.resolve(b)
     found = ctx.queries.paths(a, b, k=k, max_depth=max_depth, rels=rel, degree_cap=degree_cap)
     if json:
         ctx.emit_json(found, {a, b, *(s for p in found.paths for s in p.sids)})
@@ -183,7 +188,7 @@ def around(
     sid: Sid,
     hops: Annotated[int, typer.Option(help="how far to look (1–4)")] = 2,
     as_of: Annotated[
-        str | None, typer.Option(help="YYYY-MM-DD (default: the snapshot date)")
+        date | None, date_option("--as-of", help=f"{DATE_HELP} (default: the snapshot date)")
     ] = None,
     rel: Rels = None,
     limit: Annotated[int, typer.Option(help="most risky neighbours listed")] = 1000,
@@ -191,8 +196,8 @@ def around(
 ) -> None:
     """周边风险: sanctioned or listed subjects nearby, with the path and the events."""
     ctx = Context()
-    when = date.fromisoformat(as_of) if as_of else None
-    risk = ctx.queries.surrounding_risk(sid, hops=hops, as_of=when, rels=rel, limit=limit)
+    sid = ctx.resolve(sid)
+    risk = ctx.queries.surrounding_risk(sid, hops=hops, as_of=as_of, rels=rel, limit=limit)
     if json:
         ctx.emit_json(risk, {sid, *(s for r in risk.neighbours for s in r.path.sids)})
         return
@@ -221,6 +226,7 @@ def around(
 def contacts(sid: Sid, json: JsonFlag = False) -> None:
     """疑似关联: subjects sharing a phone, email or address (supernodes reported, not linked)."""
     ctx = Context()
+    sid = ctx.resolve(sid)
     found = ctx.queries.shared_contacts(sid)
     if json:
         ctx.emit_json(found, {sid, *(s for c in found.contacts for s in c.sids)})
@@ -249,6 +255,7 @@ def group(
 ) -> None:
     """企业集团: the subjects tied to SID by control (≥ 50% holdings, legal representatives)."""
     ctx = Context()
+    sid = ctx.resolve(sid)
     found = ctx.queries.group(sid, limit=limit)
     if json:
         ctx.emit_json(found, (m.sid for m in found.members))
@@ -285,6 +292,7 @@ def export(
     if format not in {"json", "graphml"}:
         raise InputError("--format must be json or graphml")
     ctx = Context()
+    sid = ctx.resolve(sid)
     result = ctx.queries.neighbourhood(sid, hops=hops, rels=rel, max_nodes=max_nodes)
     names = ctx.names(n.sid for n in result.nodes)
     if format == "json":

@@ -11,12 +11,14 @@ from typing import Annotated, Any
 import typer
 
 from linkrisk.cli.output import console, print_json
+from linkrisk.cli.params import JsonFlag, Subject
 from linkrisk.config import Settings, get_settings
 from linkrisk.graph.queries.results import Hop, Path, as_dict
+from linkrisk.graph.queries.search import SearchIndex
 from linkrisk.graph.store import GraphStore
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-Sid = Annotated[str, typer.Argument(help="subject id: USCC, or P…/W… for persons")]
+Sid = Subject
+__all__ = ["Context", "DegreeCap", "JsonFlag", "Rels", "Sid", "pct", "warn_supernodes"]
 Rels = Annotated[
     list[str] | None,
     typer.Option(
@@ -38,6 +40,27 @@ class Context:
         self.queries = SnapshotQueries(self.snapshot, settings=self.settings)
         self._store: GraphStore | None = None
         self._names: dict[str, str] = {}
+        self._search: SearchIndex | None = None
+
+    def search_index(self) -> SearchIndex:
+        """The name index of the snapshot's subjects (built on first use: names are looked up
+        only when a command is given a name instead of a key)."""
+        if self._search is None:
+            batches = self.store.read_table("subjects", ["sid", "name"])
+            self._search = SearchIndex.build(self.snapshot, batches)
+        return self._search
+
+    def resolve(self, text: str) -> str:
+        """The key of the one subject ``text`` names: a key, a unique key prefix or a name."""
+        from linkrisk.graph.queries.resolve import resolve_subject
+
+        return resolve_subject(text, self.snapshot, self.search_index, self.candidate)
+
+    def candidate(self, sid: str) -> str:
+        """A line of the list shown when a name or prefix fits several subjects."""
+        row = self.store.get_subject(sid) or {}
+        facts = [str(v) for v in (row.get("kind"), row.get("status"), row.get("region")) if v]
+        return f"{sid}  {row.get('name') or ''}  {' '.join(facts)}".rstrip()
 
     @property
     def store(self) -> GraphStore:

@@ -12,8 +12,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from linkrisk.loaders.scrub import scrub_data, scrub_text
 
@@ -35,24 +43,44 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     console.print(table)
 
 
+class CountColumn(ProgressColumn):
+    """``12,000/48,000``, or ``12,000`` while the total is not known yet (a pulsing bar)."""
+
+    def render(self, task: Task) -> Text:
+        done = f"{task.completed:,.0f}"
+        return Text(done if task.total is None else f"{done}/{task.total:,.0f}")
+
+
+class Bar:
+    """What ``progress_bar`` yields: ``bar(n)`` advances, ``bar.describe(text)`` renames the
+    task, ``bar.note(line)`` prints a line above the bar (or to stderr without one)."""
+
+    def __init__(self, progress: Progress, task: Any) -> None:
+        self._progress, self._task = progress, task
+
+    def __call__(self, n: float = 1, total: float | None = None) -> None:
+        if total is not None:
+            self._progress.update(self._task, total=total)
+        self._progress.advance(self._task, n)
+
+    def describe(self, text: str, completed: float | None = None) -> None:
+        self._progress.update(self._task, description=text, completed=completed)
+
+    def note(self, line: str) -> None:
+        self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 @contextmanager
-def progress_bar(description: str, total: float | None = None) -> Iterator[Any]:
-    """A progress bar on stderr; yields ``advance(n)``. Hidden when stderr is not a terminal."""
+def progress_bar(description: str, total: float | None = None) -> Iterator[Bar]:
+    """A progress bar on stderr. Hidden when stderr is not a terminal (notes still print)."""
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+        CountColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
         disable=not err_console.is_terminal,
     )
     with progress:
-        task = progress.add_task(description, total=total)
-
-        def advance(n: float = 1, total: float | None = None) -> None:
-            if total is not None:
-                progress.update(task, total=total)
-            progress.advance(task, n)
-
-        yield advance
+        yield Bar(progress, progress.add_task(description, total=total))

@@ -10,20 +10,19 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table, progress_bar
+from linkrisk.cli.params import DATE_HELP, JsonFlag, StoreOption, Subject, date_option
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
 from linkrisk.graph.open import open_store
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="embedded | neo4j (default: settings)")
-]
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="directory of rule tables (*.toml)")
 ]
 AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", help="latest data date YYYY-MM-DD (default: the published snapshot's)"),
+    date | None,
+    date_option(
+        "--as-of", help=f"latest data date, {DATE_HELP} (default: the published snapshot's)"
+    ),
 ]
 FileOption = Annotated[
     Path | None, typer.Option(help="bring-your-own-graph table (CSV or Parquet)")
@@ -36,11 +35,11 @@ def _rules(path: Path | None) -> Any:
     return load_rules(path) if path else None
 
 
-def _latest_date(as_of: str | None) -> date:
+def _latest_date(as_of: date | None) -> date:
     from linkrisk.graph.snapshot.arrays import load_current
 
     if as_of:
-        return date.fromisoformat(as_of)
+        return as_of
     return load_current(get_settings().snapshot_dir).as_of
 
 
@@ -49,7 +48,7 @@ def _byog(
     edges: Path | None,
     events: Path | None,
     labels: Path | None,
-    as_of: str | None,
+    as_of: date | None,
 ) -> Any:
     given = [p for p in (nodes, edges, events, labels) if p is not None]
     if not given:
@@ -61,9 +60,7 @@ def _byog(
     from linkrisk.models.byog import read_byog
 
     assert nodes and edges and events and labels
-    return read_byog(
-        nodes, edges, events, labels, as_of=date.fromisoformat(as_of) if as_of else None
-    )
+    return read_byog(nodes, edges, events, labels, as_of=as_of)
 
 
 def _print_comparison(result: dict[str, Any], title: str) -> None:
@@ -190,13 +187,13 @@ def evaluate(
 
 @app.command()
 def explain(
-    sid: Annotated[str, typer.Argument(help="subject key (USCC or person key)")],
+    sid: Subject,
     top: Annotated[int, typer.Option(help="paths to show")] = 5,
     hops: Annotated[int, typer.Option(help="longest path")] = 3,
     json: JsonFlag = False,
 ) -> None:
     """Why a subject scores as it does: reason codes, own records, top paths to risk sources."""
-    from linkrisk.graph.snapshot.arrays import load_current
+    from linkrisk.cli.graph_common import Context
     from linkrisk.models.card import current_version, load_model
     from linkrisk.models.explain import explain as explain_subject
     from linkrisk.models.features import FEATURE_NAMES
@@ -205,8 +202,9 @@ def explain(
     from linkrisk.models.reasons import REASON_BY_CODE
 
     settings = get_settings()
-    snapshot = load_current(settings.snapshot_dir)
-    node = snapshot.index(sid)
+    ctx = Context(settings)
+    snapshot = ctx.snapshot
+    node = snapshot.index(ctx.resolve(sid))
     model = (
         load_model(settings.model_dir, FEATURE_NAMES)
         if current_version(settings.model_dir)

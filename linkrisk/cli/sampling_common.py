@@ -23,7 +23,6 @@ sampling_app = typer.Typer(
 )
 app.add_typer(sampling_app, name="sampling")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 PlanArg = Annotated[str, typer.Argument(help="plan id")]
 
 

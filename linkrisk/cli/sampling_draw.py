@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
 from linkrisk.cli.sampling_common import (
-    JsonFlag,
     PlanArg,
     picks_table,
     record_table,
@@ -58,8 +58,8 @@ def create(
     name: Annotated[str, typer.Option(help="plan title")],
     department: Annotated[list[str], typer.Option(help="department (repeat for a joint plan)")],
     matter: Annotated[list[str], typer.Option(help="matter code 检查事项 (repeat)")],
-    start: Annotated[str, typer.Option(help="inspection start YYYY-MM-DD")],
-    end: Annotated[str, typer.Option(help="inspection end YYYY-MM-DD")],
+    start: Annotated[date, date_option("--start", help=f"inspection start, {DATE_HELP}")],
+    end: Annotated[date, date_option("--end", help="inspection end (a date, as --start)")],
     region: Annotated[str, typer.Option(help="region code prefix, e.g. 3201")] = "",
     industry: Annotated[
         list[str] | None, typer.Option(help="industry code prefix (repeat)")
@@ -102,8 +102,8 @@ def create(
         name=name,
         departments=tuple(department),
         matters=tuple(matter),
-        inspect_start=date.fromisoformat(start),
-        inspect_end=date.fromisoformat(end),
+        inspect_start=start,
+        inspect_end=end,
         scope=Scope(
             region_prefix=region,
             industry_prefixes=tuple(industry or ()),

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from linkrisk.cli.output import print_json, print_table
+from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
 from linkrisk.cli.sampling_common import (
-    JsonFlag,
     PlanArg,
     picks_table,
     record_table,
@@ -22,6 +22,8 @@ from linkrisk.cli.sampling_common import (
 )
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError, IntegrityError
+from linkrisk.loaders.keys import subject_key
+from linkrisk.loaders.normalise import parse_date
 from linkrisk.sampling import (
     ResultEntry,
     material_from_book,
@@ -98,11 +100,9 @@ def _read_results(path: Path) -> list[ResultEntry]:
                 matter_col = column["matter"]
                 entries.append(
                     ResultEntry(
-                        sid=row[column["sid"] or ""].strip(),
+                        sid=subject_key(row[column["sid"] or ""]),
                         result=parse_result(row[column["result"] or ""]),
-                        inspect_date=date.fromisoformat(
-                            row[column["date"] or ""].strip().replace("/", "-")
-                        ),
+                        inspect_date=parse_date(row[column["date"] or ""], "inspection date"),
                         matter=(row[matter_col].strip() or None) if matter_col else None,
                     )
                 )
@@ -120,7 +120,9 @@ def record(
     ] = None,
     sid: Annotated[str | None, typer.Option(help="one subject")] = None,
     result: Annotated[str | None, typer.Option(help="e.g. 正常, 不配合检查")] = None,
-    when: Annotated[str | None, typer.Option("--date", help="inspection date YYYY-MM-DD")] = None,
+    when: Annotated[
+        date | None, date_option("--date", help=f"inspection date, {DATE_HELP}")
+    ] = None,
     matter: Annotated[
         str | None, typer.Option(help="matter code (default: all of the plan's)")
     ] = None,
@@ -130,7 +132,7 @@ def record(
     if file is not None:
         entries = _read_results(file)
     elif sid and result and when:
-        entries = [ResultEntry(sid, parse_result(result), date.fromisoformat(when), matter)]
+        entries = [ResultEntry(subject_key(sid), parse_result(result), when, matter)]
     else:
         raise InputError("give a CSV file, or --sid, --result and --date")
     book, graph = stores(get_settings())

@@ -25,17 +25,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkrisk.errors import InputError
 from linkrisk.loaders.identifiers import CODE_SEPARATORS
 from linkrisk.loaders.scrub import NEAR_DIGITS, scrub_text
 from linkrisk.loaders.textops import (
     all_null,
     as_string_array,
     byte_matrix,
+    clean,
     collapse_whitespace,
     patch,
     present,
@@ -316,3 +319,16 @@ def dates(values: pa.StringArray) -> Parsed:
     bad = given & ~ok & ~no_date
     out = pa.array(days.astype(np.int32), mask=~ok, type=pa.int32()).cast(pa.date32())
     return Parsed(out, [(bad, DATE_REASON)])
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """One date typed by a person (an option, a cell of a results file), by the loaders' rules.
+
+    The same spellings as :func:`dates` ("2026-11-01", "2026/11/01", "2026.11.01", "20261101",
+    "2026年11月1日"); anything else, an open end ("长期") included, is an ``InputError`` naming
+    ``what`` and the value.
+    """
+    parsed = dates(clean(pa.array([text], pa.string()))).values[0].as_py()
+    if not isinstance(parsed, date):
+        raise InputError(f"{what}: {text!r} is {DATE_REASON}", field=what, value=text)
+    return parsed

@@ -13,6 +13,7 @@ from enum import IntFlag
 import numpy as np
 
 from linkrisk.models.intrinsic import IntrinsicRisk
+from linkrisk.vocabulary import TABLES
 
 
 class Reason(IntFlag):
@@ -31,37 +32,16 @@ class ReasonInfo:
     label_en: str
 
 
-REASONS: tuple[ReasonInfo, ...] = (
-    ReasonInfo(
-        "own_events",
-        Reason.OWN_EVENTS,
-        "自身失信、处罚或名单记录",
-        "own penalties and list entries",
-    ),
-    ReasonInfo(
-        "related_party_risk",
-        Reason.RELATED_PARTY_RISK,
-        "关联方风险",
-        "risk of related parties (owners, officers, shared contacts)",
-    ),
-    ReasonInfo(
-        "inspection_history",
-        Reason.INSPECTION_HISTORY,
-        "以往检查结果异常",
-        "abnormal results in earlier inspections",
-    ),
-    ReasonInfo(
-        "registration_status",
-        Reason.REGISTRATION_STATUS,
-        "登记状态异常",
-        "registration status (licence revoked, moved out)",
-    ),
-    ReasonInfo(
-        "red_list",
-        Reason.RED_LIST,
-        "守信激励(红名单)记录,降低风险",
-        "red-list (good credit) record, lowers risk",
-    ),
+#: the labels are the vocabulary's (``linkrisk.vocabulary``: the CLI, API and web page say the same)
+REASONS: tuple[ReasonInfo, ...] = tuple(
+    ReasonInfo(code, bit, *TABLES["reason"][code])
+    for code, bit in (
+        ("own_events", Reason.OWN_EVENTS),
+        ("related_party_risk", Reason.RELATED_PARTY_RISK),
+        ("inspection_history", Reason.INSPECTION_HISTORY),
+        ("registration_status", Reason.REGISTRATION_STATUS),
+        ("red_list", Reason.RED_LIST),
+    )
 )
 REASON_BY_CODE = {r.code: r for r in REASONS}
 

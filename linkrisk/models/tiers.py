@@ -27,14 +27,10 @@ from linkrisk.graph.relations import STATUS_CODES
 from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.loaders.records import EventType, Status
 from linkrisk.models.intrinsic import IntrinsicRisk
+from linkrisk.vocabulary import both
 
 TIERS = ("A", "B", "C", "D")
-TIER_LABELS = {
-    "A": "信用风险低 (low risk)",
-    "B": "信用风险一般 (moderate risk)",
-    "C": "信用风险较高 (elevated risk)",
-    "D": "信用风险高 (high risk)",
-}
+TIER_LABELS = {tier: both("tier", tier) for tier in TIERS}  # 信用风险低 (low risk) …
 #: share of subjects per tier that default cut-offs aim at (a typical city)
 DEFAULT_TARGETS = (0.65, 0.25, 0.08, 0.02)
 OVERRIDES_FILE = Path(__file__).with_name("tier_overrides.toml")

@@ -6,9 +6,9 @@ import pyarrow as pa
 import pytest
 
 from linkrisk.api.reads import SqliteReads
-from linkrisk.api.search import SearchIndex, normalise
 from linkrisk.config import Settings
 from linkrisk.graph.embedded.store import EmbeddedStore
+from linkrisk.graph.queries.search import SearchIndex, normalise
 from tests.api.city import City
 
 

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from linkrisk.errors import NotFound, NotReady
+from linkrisk.errors import InputError, NotFound, NotReady
 from linkrisk.graph.relations import RelType
+from linkrisk.loaders.keys import key_problem, normalise_key
 
 CURRENT = "CURRENT"  # file in the snapshot root naming the published version
 
@@ -107,9 +108,13 @@ class Snapshot:
         return i if i < self.n and self.sids[i] == key else None
 
     def index(self, sid: str) -> int:
-        """The node index of ``sid``; ``NotFound`` if the snapshot does not hold it."""
+        """The node index of ``sid``; ``NotFound`` if the snapshot does not hold it, and
+        ``InputError`` if it is no subject key at all (a USCC that does not check)."""
         i = self.try_index(sid)
         if i is None:
+            problem = key_problem(normalise_key(sid))
+            if problem is not None:
+                raise InputError(problem, field="sid")
             raise NotFound(f"subject {sid} is not in snapshot {self.version}")
         return i
 

@@ -72,6 +72,19 @@ def _table(store: GraphStore, name: str, columns: list[str]) -> pa.Table:
     return pa.Table.from_batches(batches)
 
 
+#: the steps ``progress`` is told about, in order (for a caller's progress bar)
+STEPS = (
+    "subjects",
+    "relations",
+    "events",
+    "inspections",
+    "index",
+    "shared contacts",
+    "collect",
+    "publish",
+)
+
+
 def build_snapshot(
     store: GraphStore,
     root: Path,

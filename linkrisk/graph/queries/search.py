@@ -1,5 +1,5 @@
-"""Subject search for investigators: by USCC prefix, by name (prefix, substring, fuzzy) and by
-pinyin, so that "zhangsan" or "zs" finds 张三-like names.
+"""Subject search (the API's ``/v1/search`` and ``linkrisk search``): by USCC prefix, by name
+(prefix, substring, fuzzy) and by pinyin, so that "zhangsan" or "zs" finds 张三-like names.
 
 The index is built once per loaded snapshot from the store's ``subjects`` table and kept as
 three Arrow string arrays (normalised name, full pinyin, pinyin initials) plus the node index of
@@ -203,6 +203,14 @@ class SearchIndex:
         if len(hits) < limit:
             self._fuzzy(q, offer, person_names)
         return self._ranked(hits, limit)
+
+    def exact(self, name: str) -> list[int]:
+        """Nodes whose normalised name is exactly ``name``'s (same folding as ``search``)."""
+        q = normalise(pa.array([name])).to_pylist()[0]
+        if not q or self.size == 0:
+            return []
+        rows = np.flatnonzero(pc.fill_null(pc.equal(self.names, q), False).to_numpy(False))
+        return sorted({int(self.nodes[r]) for r in rows})
 
     def _fuzzy(self, q: str, offer: Offer, persons: bool) -> None:
         """Typos and reordered words: rapidfuzz over names sharing a character bigram with ``q``."""

@@ -1,0 +1,50 @@
+"""The options and arguments many commands share, and how a typed value becomes a date.
+
+Dates go through the loaders' parser (``linkrisk.loaders.normalise.parse_date``): an option
+takes every spelling a source file may use (2026-11-01, 2026/11/01, 2026.11.01, 20261101,
+2026年11月1日), and anything else is a usage error naming the option, exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from linkrisk.errors import InputError
+from linkrisk.loaders.normalise import DATE_REASON, parse_date
+
+DATE_METAVAR = "DATE"
+DATE_HELP = "2026-10-31, 2026/10/31, 20261031 or 2026年10月31日"
+
+
+def typed_date(value: str | date) -> date:
+    """A click parser: the option's text → a date, or ``BadParameter`` (exit code 2)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(value)
+    except InputError:
+        raise typer.BadParameter(f"{value!r} is {DATE_REASON}") from None
+
+
+def date_option(*names: str, help: str) -> typer.models.OptionInfo:
+    """An option taking a date (None by default)."""
+    return typer.Option(*names, parser=typed_date, metavar=DATE_METAVAR, help=help)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+StoreOption = Annotated[
+    str | None, typer.Option("--store", help="embedded | neo4j (default: LINKRISK_STORE)")
+]
+LangOption = Annotated[
+    str,
+    typer.Option("--lang", help="labels in zh (中文, default) or en", metavar="zh|en"),
+]
+Subject = Annotated[
+    str,
+    typer.Argument(
+        help="the subject: USCC, person key P…, a unique key prefix, or a name", metavar="SUBJECT"
+    ),
+]
