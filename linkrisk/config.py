@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     beneficial_owner_threshold: float = Field(0.25, gt=0, le=1)
     control_threshold: float = Field(0.50, gt=0, le=1)
 
+    lang: str = Field("zh", description="labels the command line prints: zh (中文) or en")
+
     api_workers: int = Field(1, ge=1)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -81,6 +83,13 @@ class Settings(BaseSettings):
     def _known_env(cls, value: str) -> str:
         if value not in {"development", "production", "test"}:
             raise ValueError("env must be development, production or test")
+        return value
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str) -> str:
+        if value not in {"zh", "en"}:
+            raise ValueError("lang must be zh or en")
         return value
 
     @property

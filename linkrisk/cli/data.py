@@ -120,12 +120,13 @@ def load(
 
     settings = get_settings()
     graph = open_store(settings, store)
-    err_console.print(
-        f"loading into {store_location(settings, graph.backend)}",
-        soft_wrap=True,
-        markup=False,
-        highlight=False,
-    )
+    if not json:
+        err_console.print(
+            f"loading into {store_location(settings, graph.backend)}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
     reports = []
     with progress_bar("loading") as bar:
         progress = FileProgress(bar)

@@ -12,20 +12,44 @@ import typer
 
 from linkrisk.cli.output import console, print_json
 from linkrisk.cli.params import JsonFlag, Subject
+from linkrisk.cli.words import say
 from linkrisk.config import Settings, get_settings
 from linkrisk.graph.queries.results import Hop, Path, as_dict
 from linkrisk.graph.queries.search import SearchIndex
 from linkrisk.graph.store import GraphStore
 
 Sid = Subject
-__all__ = ["Context", "DegreeCap", "JsonFlag", "Rels", "Sid", "pct", "warn_supernodes"]
+__all__ = [
+    "Context",
+    "DegreeCap",
+    "JsonFlag",
+    "Rels",
+    "Sid",
+    "pct",
+    "relation_text",
+    "warn_supernodes",
+]
+
+
+def typed_rel(value: str) -> str:
+    """A relation type, any case (``holds`` → ``HOLDS``)."""
+    from linkrisk.graph.relations import RelType
+
+    if value.upper() not in RelType.__members__:
+        raise typer.BadParameter(f"{value!r}: use one of {', '.join(RelType.__members__)}")
+    return value.upper()
+
+
 Rels = Annotated[
     list[str] | None,
     typer.Option(
-        "--rel", help="relation type to follow (repeatable): HOLDS, OFFICER, BRANCH, SAME_CONTACT"
+        "--rel",
+        parser=typed_rel,
+        metavar="REL",
+        help="relation type to follow (repeatable): HOLDS, OFFICER, BRANCH, SAME_CONTACT",
     ),
 ]
-DegreeCap = Annotated[int, typer.Option(help="do not expand through nodes of higher degree")]
+DegreeCap = Annotated[int, typer.Option(help="do not expand through nodes of higher degree", min=1)]
 
 
 class Context:
@@ -59,8 +83,9 @@ class Context:
     def candidate(self, sid: str) -> str:
         """A line of the list shown when a name or prefix fits several subjects."""
         row = self.store.get_subject(sid) or {}
-        facts = [str(v) for v in (row.get("kind"), row.get("status"), row.get("region")) if v]
-        return f"{sid}  {row.get('name') or ''}  {' '.join(facts)}".rstrip()
+        facts = [say("kind", row.get("kind")), say("status", row.get("status"))]
+        facts.append(str(row.get("region") or ""))
+        return f"{sid}  {row.get('name') or ''}  {' '.join(f for f in facts if f)}".rstrip()
 
     @property
     def store(self) -> GraphStore:
@@ -83,8 +108,7 @@ class Context:
         return f"{name} ({short})" if name else short
 
     def hop_text(self, hop: Hop) -> str:
-        fact = hop.role or hop.contact or (f"{hop.share:.2%}" if hop.share is not None else "")
-        text = f"{hop.rel.value}{' ' + fact if fact else ''}"
+        text = relation_text(hop.rel.value, hop.role, hop.contact, hop.share)
         return f"—{text}→" if hop.direction == "forward" else f"←{text}—"
 
     def path_text(self, path: Path) -> str:
@@ -95,6 +119,17 @@ class Context:
 
     def emit_json(self, result: Any, sids: Iterable[str]) -> None:
         print_json({"result": as_dict(result), "names": self.names(sids)})
+
+
+def relation_text(rel: str, role: str | None, contact: str | None, share: float | None) -> str:
+    """``持股 60.00%``, ``任职 法定代表人``, ``疑似关联 同电话`` (or in English)."""
+    if role:
+        fact = say("role", role)
+    elif contact:
+        fact = say("contact", contact)
+    else:
+        fact = pct(share)
+    return f"{say('relation', rel)}{' ' + fact if fact else ''}"
 
 
 def pct(value: float | None) -> str:

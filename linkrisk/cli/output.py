@@ -35,12 +35,18 @@ def print_json(value: Any) -> None:
 
 
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = Table(title=scrub_text(title), title_justify="left")
+    """A titled table; the title on its own line (never squeezed to the table's width), and
+    only the title, with "none", when there are no rows."""
+    table = Table()
     for name in columns:
         table.add_column(name)
     for row in rows:
         table.add_row(*("" if v is None else scrub_text(str(v)) for v in row))
-    console.print(table)
+    title = scrub_text(title)
+    heading = Text(title if table.row_count else f"{title}: —", style="italic")
+    console.print(heading, soft_wrap=True)
+    if table.row_count:
+        console.print(table)
 
 
 class CountColumn(ProgressColumn):

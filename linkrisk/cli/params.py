@@ -38,9 +38,22 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="machine-readable output"
 StoreOption = Annotated[
     str | None, typer.Option("--store", help="embedded | neo4j (default: LINKRISK_STORE)")
 ]
+
+
+def typed_lang(value: str | None) -> str | None:
+    if value is not None and value not in ("zh", "en"):
+        raise typer.BadParameter(f"{value!r}: use zh (中文) or en")
+    return value
+
+
 LangOption = Annotated[
-    str,
-    typer.Option("--lang", help="labels in zh (中文, default) or en", metavar="zh|en"),
+    str | None,
+    typer.Option(
+        "--lang",
+        parser=typed_lang,
+        metavar="zh|en",
+        help="labels in Chinese (zh) or English (en); default LINKRISK_LANG, else zh",
+    ),
 ]
 Subject = Annotated[
     str,

@@ -9,14 +9,14 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-import linkrisk.cli.graph  # noqa: F401  (registers the commands)
-from linkrisk.cli import app
+from linkrisk.cli import _register, app
 from linkrisk.config import Settings
 from linkrisk.graph.open import open_store
 from linkrisk.graph.snapshot.build import build_snapshot
 from tests.factories import org, person, table
 
 runner = CliRunner()
+_register()  # every command module adds its commands
 
 
 @pytest.fixture
@@ -81,13 +81,16 @@ def test_owners_table_and_json(city: Settings) -> None:
 
 
 def test_controllers_paths_around_contacts_group(city: Settings) -> None:
-    assert "ownership ≥ 25%" in run("controllers", "91B")
+    assert "持股 ≥ 25%" in run("controllers", "91B")
+    assert "ownership ≥ 25%" in run("controllers", "91B", "--lang", "en")
     found = json.loads(run("paths", "91B", "91C", "--json"))
     assert found["result"]["paths"][0]["sids"] == ["91B", "91A", "P1", "91C"]
-    assert "←HOLDS" in run("paths", "91B", "91C")
+    assert "←持股" in run("paths", "91B", "91C")
+    assert "←holds" in run("paths", "91B", "91C", "--lang", "en")
     risk = json.loads(run("around", "91A", "--json"))
     assert [(r["sid"], r["hops"]) for r in risk["result"]["neighbours"]] == [("91C", 2)]
-    assert "penalty/serious" in run("around", "91A")
+    assert "行政处罚/严重" in run("around", "91A")
+    assert "administrative" in run("around", "91A", "--lang", "en")
     assert "乙公司" in run("contacts", "91A")
     assert "G91A" in run("group", "91B")
 

@@ -34,4 +34,4 @@ def test_a_generated_citys_metadata_is_not_taken_for_data(tmp_path: Path) -> Non
     (tmp_path / "ground_truth.json").write_text(json.dumps({"rings": []}))
     result = runner.invoke(app, ["load", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
-    assert [Path(r["file"]).name for r in json.loads(result.output)] == ["orgs.csv"]
+    assert [Path(r["file"]).name for r in json.loads(result.stdout)] == ["orgs.csv"]

@@ -89,3 +89,20 @@ def active_events_of(events: Mapping[str, np.ndarray], node: int, day: int) -> l
 def sort_events(events: list[RiskEvent]) -> list[RiskEvent]:
     """Newest decision first, then by event id (the order every backend reports)."""
     return sorted(events, key=lambda e: (-e.decision_date.toordinal(), e.event_id))
+
+
+def event_state(row: Mapping[str, date | None], as_of: date) -> str | None:
+    """An event record's state on ``as_of``: ``in_force`` (有效), ``repaired`` (已修复, credit
+    repair ended it), ``expired`` (its disclosure period is over), None if decided later."""
+    decided, repaired, ends = (
+        row.get("decision_date"),
+        row.get("repair_date"),
+        row.get("disclosure_end"),
+    )
+    if decided is None or decided > as_of:
+        return None
+    if repaired is not None and repaired <= as_of:
+        return "repaired"
+    if ends is not None and ends <= as_of:
+        return "expired"
+    return "in_force"
