@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +11,15 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table, progress_bar
-from linkrisk.cli.params import DATE_HELP, JsonFlag, StoreOption, Subject, date_option
+from linkrisk.cli.params import (
+    DATE_HELP,
+    JsonFlag,
+    LangOption,
+    StoreOption,
+    Subject,
+    date_option,
+)
+from linkrisk.cli.words import say, use
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
 from linkrisk.graph.open import open_store
@@ -87,8 +96,14 @@ def _print_comparison(result: dict[str, Any], title: str) -> None:
 
 
 @app.command()
-def score(json: JsonFlag = False, store: StoreOption = None, rules: RulesOption = None) -> None:
+def score(
+    json: JsonFlag = False,
+    store: StoreOption = None,
+    rules: RulesOption = None,
+    lang: LangOption = None,
+) -> None:
     """Score every subject of the published snapshot (the trained model, else the rule score)."""
+    use(lang)
     from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.models.pipeline import score_city
 
@@ -105,8 +120,16 @@ def score(json: JsonFlag = False, store: StoreOption = None, rules: RulesOption 
         f"scored {report.nodes:,} subjects of snapshot {report.snapshot_version}"
         f" with {kind} {report.model_version}"
     )
-    print_table("tiers", ["tier", "subjects"], report.tier_counts.items())
-    print_table("reasons", ["reason", "subjects"], report.reason_counts.items())
+    print_table(
+        "tiers",
+        ["tier", "label", "subjects"],
+        [(t, say("tier", t), f"{n:,}") for t, n in report.tier_counts.items()],
+    )
+    print_table(
+        "reasons",
+        ["reason", "subjects"],
+        [(say("reason", r), f"{n:,}") for r, n in report.reason_counts.items()],
+    )
     print_table("overrides", ["rule", "changed"], report.overrides.items())
 
 
@@ -188,9 +211,10 @@ def evaluate(
 @app.command()
 def explain(
     sid: Subject,
-    top: Annotated[int, typer.Option(help="paths to show")] = 5,
-    hops: Annotated[int, typer.Option(help="longest path")] = 3,
+    top: Annotated[int, typer.Option(help="paths to show", min=1, max=100)] = 5,
+    hops: Annotated[int, typer.Option(help="longest path", min=1, max=6)] = 3,
     json: JsonFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Why a subject scores as it does: reason codes, own records, top paths to risk sources."""
     from linkrisk.cli.graph_common import Context
@@ -199,12 +223,13 @@ def explain(
     from linkrisk.models.features import FEATURE_NAMES
     from linkrisk.models.intrinsic import intrinsic_risk
     from linkrisk.models.propagation import build_operator, propagate
-    from linkrisk.models.reasons import REASON_BY_CODE
 
+    use(lang)
     settings = get_settings()
     ctx = Context(settings)
     snapshot = ctx.snapshot
-    node = snapshot.index(ctx.resolve(sid))
+    sid = ctx.resolve(sid)
+    node = snapshot.index(sid)
     model = (
         load_model(settings.model_dir, FEATURE_NAMES)
         if current_version(settings.model_dir)
@@ -225,27 +250,32 @@ def explain(
     if json:
         print_json({**result.to_dict(), **tier})
         return
+    tier_text = (
+        f"  tier {tier['tier']} {say('tier', tier['tier'])}"
+        f" (score {tier['score']:.3f}, {tier['model_version']})"
+        if tier
+        else ""
+    )
     console.print(
-        f"[bold]{result.sid}[/]  intrinsic {result.intrinsic:.3f}  related {result.related:.3f}"
-        + (
-            f"  tier {tier['tier']} (score {tier['score']:.3f}, {tier['model_version']})"
-            if tier
-            else ""
-        )
+        f"{ctx.label(result.sid)}  intrinsic {result.intrinsic:.3f}"
+        f"  related {result.related:.3f}{tier_text}",
+        soft_wrap=True,
+        markup=False,
     )
-    print_table(
-        "reasons",
-        ["code", "meaning"],
-        [
-            (c, REASON_BY_CODE[c].label_zh + " / " + REASON_BY_CODE[c].label_en)
-            for c in result.reasons
-        ],
-    )
+    print_table("reasons", ["code", "meaning"], [(c, say("reason", c)) for c in result.reasons])
+    records = {e["event_id"]: e for e in ctx.store.events_of([sid]).to_pylist()}
     print_table(
         "own records in force",
-        ["event", "type", "severity", "decided", "weight"],
+        ["decided", "type", "severity", "authority 机关", "decision no. 文号", "weight"],
         [
-            (e.event_id, e.type, e.severity, e.date, f"{e.contribution:.3f}")
+            (
+                e.date,
+                say("event_type", e.type),
+                say("severity", e.severity),
+                records.get(e.event_id, {}).get("authority"),
+                records.get(e.event_id, {}).get("decision_no"),
+                f"{e.contribution:.3f}",
+            )
             for e in result.own_events
         ],
     )
@@ -256,9 +286,12 @@ def explain(
             (
                 f"{p.contribution:.4f}",
                 p.hops,
-                p.source + "".join(_hop_text(h) for h in p.steps),
+                ctx.label(p.source) + "".join(_hop_text(h, ctx.label) for h in p.steps),
                 "; ".join(
-                    f"{e.type} {e.severity or ''} {e.date}".replace("  ", " ") for e in p.events
+                    f"{say('event_type', e.type)} {say('severity', e.severity)} {e.date}".replace(
+                        "  ", " "
+                    )
+                    for e in p.events
                 ),
             )
             for p in result.paths
@@ -266,10 +299,24 @@ def explain(
     )
 
 
-def _hop_text(hop: Any) -> str:
-    """`` —HOLDS (share 60%)→ X``; ``⁻¹`` marks risk flowing against the stored edge."""
+def _detail_text(detail: str) -> str:
+    """The explanation's edge detail in words: ``share 60%``, a role code, ``same phone``."""
+    if detail.startswith("share ") and detail[6:7].isdigit():
+        return detail[6:]
+    if detail.startswith("same ") and detail[5:] in ("phone", "email", "address"):
+        return say("contact", detail[5:])
+    if detail == "branch":
+        return ""
+    return say("role", detail)
+
+
+def _hop_text(hop: Any, name: Callable[[str], str] = str) -> str:
+    """`` —持股 (100%)→ X``; ``⁻¹`` marks risk flowing against the stored edge."""
     arrow = "" if hop.direction == "forward" else "⁻¹"
-    return f" —{hop.relation}{arrow} ({hop.detail})→ {hop.dst}"
+    detail = _detail_text(hop.detail)
+    return f" —{say('relation', hop.relation)}{arrow}{f' ({detail})' if detail else ''}→ " + name(
+        hop.dst
+    )
 
 
 def _published_tier(snapshot_version: str, node: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import print_table
+from linkrisk.cli.words import say
 from linkrisk.config import Settings
 from linkrisk.graph.open import open_embedded, open_store
 from linkrisk.graph.store import GraphStore
@@ -82,5 +83,5 @@ def picks_table(book: PlanBook, plan_id: str, limit: int) -> None:
     print_table(
         f"selection of {plan_id} ({len(picks):,} subjects, first {min(limit, len(picks))})",
         ["rank", "subject", "tier", "how", "reason"],
-        [(p.rank, p.sid, p.tier, p.how, p.reason) for p in picks[:limit]],
+        [(p.rank, p.sid, p.tier, say("pick", p.how), p.reason) for p in picks[:limit]],
     )

@@ -312,12 +312,22 @@ class PlanBook:
         )
 
 
+#: a plan's state in a sentence ("this step needs it …"), and the command that reaches it
+STATE_WORDS = {
+    PlanStatus.CREATED: ("created", "linkrisk sampling create"),
+    PlanStatus.DRAWN: ("drawn", "linkrisk sampling draw"),
+    PlanStatus.ASSIGNED: ("assigned", "linkrisk sampling assign"),
+    PlanStatus.RESULTS: ("with its results recorded", "linkrisk sampling record"),
+    PlanStatus.PUBLISHED: ("published", "linkrisk sampling publish"),
+}
+
+
 def require(record: PlanRecord, *allowed: PlanStatus) -> None:
     """Refuse a step that is out of the created → drawn → assigned → results → published order."""
     if record.status not in allowed:
-        wanted = " or ".join(s.value for s in allowed)
+        wanted = " or ".join(f"{STATE_WORDS[s][0]} (`{STATE_WORDS[s][1]}`)" for s in allowed)
         raise Conflict(
-            f"plan {record.plan_id} is {record.status.value}; this step needs it {wanted}"
+            f"plan {record.plan_id} is {STATE_WORDS[record.status][0]}; this step needs it {wanted}"
         )
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 import linkrisk.cli.risk  # noqa: F401  (registers the commands)
 from linkrisk.cli import app
 from linkrisk.cli.risk import _hop_text
+from linkrisk.cli.words import use
 from linkrisk.config import Settings
 from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.models.explain import Hop
@@ -52,9 +53,13 @@ def test_score_then_explain(city: Snapshot) -> None:
     assert route == [("S", "HOLDS", "M"), ("M", "HOLDS", "T")]
     assert [h["detail"] for h in result["paths"][0]["steps"]] == ["share 100%", "share 80%"]
     text = run("explain", "T").stdout
-    assert "related_party_risk" in text and "—HOLDS" in text and "serious_dishonest" in text
+    assert "related_party_risk" in text and "—持股" in text and "严重违法失信名单" in text
+    english = run("explain", "T", "--lang", "en").stdout
+    assert "—holds" in english.replace("\n", "") or "holds" in english
+    assert "serious illegal" in english
+    use("zh")
     route = "".join(_hop_text(Hop(**h)) for h in result["paths"][0]["steps"])
-    assert route == " —HOLDS (share 100%)→ M —HOLDS (share 80%)→ T"
+    assert route == " —持股 (100%)→ M —持股 (80%)→ T"
 
 
 def test_explain_an_unknown_subject(city: Snapshot) -> None:
