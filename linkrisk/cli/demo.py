@@ -16,6 +16,7 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.store_location import export_line
 from linkrisk.config import Settings, get_settings
 
 DEMO_AS_OF = date(2026, 10, 31)  # the generated city's "today": five years of history end here
@@ -59,6 +60,36 @@ def _generate(files: Path, subjects: int, seed: int) -> dict[str, Any]:
     return {"files": str(files), "rows": {f["name"]: f["rows"] for f in manifest["files"]}}
 
 
+def plain(line: str = "") -> None:
+    """A line as it is: never wrapped or cut, so commands and paths survive copy-paste."""
+    print(line, flush=True)
+
+
+def _closing(
+    keys: dict[str, str], curls: str, plan: dict[str, Any], data_dir: Path, base: str
+) -> None:
+    """What to do next: the keys, the plan and its files, the store, curl, the web page."""
+    console.rule("[bold]try it")
+    plain("demo API keys (shown once; role, then the X-API-Key value):")
+    for role, key in sorted(keys.items()):
+        plain(f"  {role:<13} {key}")
+    plain()
+    plain(f"双随机 plan {plan['plan_id']}: {plan['selected']:,} of {plan['frame']:,} drawn")
+    publication = dict(plan.get("publication") or {})
+    due = publication.pop("due_date", None)
+    for name, path in sorted(publication.items()):
+        plain(f"  published {name}: {Path(path).resolve()}")
+    if due:
+        plain(f"  公示 due by {due}")
+    plain()
+    plain(f"the demo's store is {data_dir}; for the commands in the README, set:")
+    plain(f"  {export_line(data_dir)}")
+    plain()
+    plain(curls)
+    plain()
+    plain(f"web page: {base}/  (enter the investigator or regulator key)")
+
+
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="where the demo city lives")] = Path(
@@ -67,7 +98,10 @@ def demo(
     subjects: Annotated[int, typer.Option(help="organisations in the generated city")] = 20_000,
     seed: Annotated[int, typer.Option(help="generator seed")] = 7,
     serve: Annotated[bool, typer.Option(help="serve the API and web page at the end")] = True,
-    port: Annotated[int | None, typer.Option(help="default: settings.api_port")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="port to serve on (default: LINKRISK_API_PORT, 8000)", min=1, max=65535),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     store_name: Annotated[
         str | None,
@@ -97,6 +131,7 @@ def demo(
     from linkrisk.sampling.demo import demo_plan
 
     settings = _settings_for(directory, store_name, neo4j_uri)
+    data_dir = settings.data_dir.resolve()
     summary: dict[str, Any] = {}
     files = directory / "files"
 
@@ -110,12 +145,15 @@ def demo(
         reports = load_directory(files, store, settings=settings)
         print_table(
             "load summary",
-            ["file", "kind", "read", "loaded", "rejected", "rejects file"],
+            ["file", "kind", "read", "loaded", "rejected"],
             [
-                (Path(r.file).name, r.kind, r.rows_read, r.rows_ok, r.rows_rejected, r.rejects_path)
+                (Path(r.file).name, r.kind, f"{r.rows_read:,}", f"{r.rows_ok:,}", r.rows_rejected)
                 for r in reports
             ],
         )
+        for r in reports:  # whole paths, on lines of their own (a table would cut them)
+            if r.rejects_path:
+                plain(f"  rejected rows of {Path(r.file).name}: {r.rejects_path}")
         info["rows_loaded"] = sum(r.rows_ok for r in reports)
         info["rows_rejected"] = sum(r.rows_rejected for r in reports)
 
@@ -137,7 +175,8 @@ def demo(
         print_table("tiers", ["tier", "subjects"], sorted(report.tier_counts.items()))
 
     with _step("6. draw a 双随机 plan, assign inspectors, publish, verify", summary) as info:
-        info.update(demo_plan(settings, store, snapshot, load_scores(settings)))
+        plan = demo_plan(settings, store, snapshot, load_scores(settings))
+        info.update(plan)
 
     with _step("7. API keys for each role", summary) as info:
         keys = create_demo_keys(settings, ops)
@@ -145,11 +184,9 @@ def demo(
 
     base = f"http://{settings.api_host}:{port or settings.api_port}"
     if json_out:
-        print_json({**summary, "keys": keys, "url": base + "/"})
+        print_json({**summary, "keys": keys, "url": base + "/", "data_dir": str(data_dir)})
     else:
-        print_table("demo keys (shown once)", ["role", "X-API-Key"], sorted(keys.items()))
-        console.print(curl_examples(keys, ops, base), markup=False, highlight=False)
-        console.print(f"\nweb page: [bold]{base}/[/]  (enter the investigator or regulator key)")
+        _closing(keys, curl_examples(keys, ops, base), plan, data_dir, base)
     store.close()
     if ops is not store:
         ops.close()
