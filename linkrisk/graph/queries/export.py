@@ -8,6 +8,7 @@ Edges keep their stored direction (holder → held, officer → organisation); n
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from linkrisk.graph.queries.results import (
     edge_of_hop,
     sort_edges,
 )
+from linkrisk.vocabulary import label
 
 Exportable = (
     Neighbourhood
@@ -140,5 +142,30 @@ def to_json(result: Exportable, *, names: Mapping[str, str | None] | None = None
 
 
 def to_graphml(result: Exportable, *, names: Mapping[str, str | None] | None = None) -> str:
-    """GraphML text (opens in Gephi, yEd, Cytoscape)."""
-    return "\n".join(nx.generate_graphml(to_networkx(result, names=names))) + "\n"
+    """GraphML text (opens in Gephi, yEd, Cytoscape).
+
+    Every edge has its own id (``e0``, ``e1`` …: the multigraph's keys such as ``HOLDS`` repeat
+    across node pairs, and Gephi merges or drops edges sharing an id); every node and edge has a
+    ``label`` (the subject's name, else its key; the relation in words), which Gephi and yEd show.
+    """
+    graph = to_networkx(result, names=names)
+    for sid, attrs in graph.nodes(data=True):
+        attrs["label"] = attrs.get("name") or sid
+    for i, (_src, _dst, attrs) in enumerate(graph.edges(data=True)):
+        attrs["id"] = f"e{i}"
+        attrs["label"] = _edge_label(attrs)
+    out = io.BytesIO()  # written as UTF-8 bytes: names stay readable, not character references
+    nx.write_graphml(graph, out, encoding="utf-8", edge_id_from_attribute="id")
+    return out.getvalue().decode("utf-8")
+
+
+def _edge_label(attrs: Mapping[str, Any]) -> str:
+    """``持股 60%``, ``任职 法定代表人``, ``疑似关联 同电话``."""
+    words = [label("relation", attrs["rel"])]
+    if attrs.get("role"):
+        words.append(label("role", attrs["role"]))
+    elif attrs.get("contact"):
+        words.append(label("contact", attrs["contact"]))
+    elif attrs.get("share") is not None:
+        words.append(f"{attrs['share']:.0%}")
+    return " ".join(words)

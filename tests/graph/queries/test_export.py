@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 
 from linkrisk.graph.queries.export import subgraph_of, to_graphml, to_json, to_networkx
@@ -56,3 +58,49 @@ def test_group_connections_and_controllers_export(build: Build) -> None:
     assert connected.has_edge("A", "B", "SAME_CONTACT:phone")
     controllers = subgraph_of(q.controllers("A"))
     assert [n.sid for n in controllers.nodes] == ["A", "P"]
+
+
+GRAPHML_SCHEMA = Path(__file__).with_name("graphml_structure.xsd")
+
+
+def _validate(text: str) -> None:
+    """GraphML structure schema (unique ids, edges and data pointing at what exists)."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(GRAPHML_SCHEMA)))
+    document = etree.fromstring(text.encode("utf-8"))
+    assert schema.validate(document), schema.error_log
+
+
+def test_graphml_edges_have_unique_ids_and_nodes_labels(build: Build) -> None:
+    q = build(
+        subjects=[person("P", name="张某"), org("A", name="甲公司"), org("B"), org("C")],
+        holdings=[holds("P", "A", 0.6), holds("P", "B", 0.5), holds("A", "C", 0.3)],
+        officers=[officer("P", "A", "legal_representative"), officer("P", "B", "director")],
+    )
+    text = to_graphml(q.neighbourhood("A", hops=2), names={"P": "张某", "A": "甲公司"})
+    _validate(text)
+    back = nx.parse_graphml(text, force_multigraph=True)
+    ids = [key for _u, _v, key in back.edges(keys=True)]
+    assert len(ids) == back.number_of_edges() == 5 and len(set(ids)) == 5
+    assert back.nodes["A"]["label"] == "甲公司" and back.nodes["C"]["label"] == "C"
+    labels = {d["label"] for u, v, d in back.edges(data=True) if (u, v) == ("P", "A")}
+    assert labels == {"持股 60%", "任职 法定代表人"}
+    assert "张某" in text  # names as text, not character references
+
+
+def test_the_schema_check_can_fail() -> None:
+    """The check above is not vacuous: duplicate edge ids and a dangling edge are refused."""
+    from lxml import etree
+
+    bad = (
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">'
+        '<node id="a"/><node id="b"/><edge id="HOLDS" source="a" target="b"/>'
+        '<edge id="HOLDS" source="b" target="a"/></graph></graphml>'
+    )
+    dangling = bad.replace('source="b" target="a"/>', 'source="x" target="a"/>').replace(
+        'id="HOLDS" source="x"', 'id="e2" source="x"'
+    )
+    schema = etree.XMLSchema(etree.parse(str(GRAPHML_SCHEMA)))
+    assert not schema.validate(etree.fromstring(bad.encode()))
+    assert not schema.validate(etree.fromstring(dangling.encode()))
