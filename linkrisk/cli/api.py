@@ -10,10 +10,9 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
-from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
+from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option, typed_uscc
 from linkrisk.config import get_settings
 from linkrisk.graph.open import open_embedded
-from linkrisk.loaders.keys import subject_key
 
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 consents_app = typer.Typer(
@@ -25,11 +24,22 @@ app.add_typer(consents_app, name="consents")
 app.add_typer(audit_app, name="audit")
 
 
+def typed_host(value: str) -> str:
+    """A host name or IP address to bind to (letters, digits, ``.``, ``-``, ``:``, ``[]``)."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,253}", value):
+        raise typer.BadParameter(f"{value!r} is not a host name or IP address")
+    return value
+
+
 @app.command()
 def serve(
     host: Annotated[
         str | None,
-        typer.Option(help="address to listen on (default: LINKRISK_API_HOST, 127.0.0.1)"),
+        typer.Option(
+            parser=typed_host, help="address to listen on (default: LINKRISK_API_HOST, 127.0.0.1)"
+        ),
     ] = None,
     port: Annotated[
         int | None, typer.Option(help="port (default: LINKRISK_API_PORT, 8000)", min=1, max=65535)
@@ -157,7 +167,7 @@ def keys_examples(
 @consents_app.command("create")
 def consents_create(
     org: Annotated[str, typer.Option(help="the lender organisation")],
-    uscc: Annotated[str, typer.Option(help="the subject that consented")],
+    uscc: Annotated[str, typer.Option(help="the subject that consented", parser=typed_uscc)],
     purpose: Annotated[
         str,
         typer.Option(
@@ -175,7 +185,7 @@ def consents_create(
     consent = create_consent(
         open_embedded(),
         org=org,
-        sid=subject_key(uscc),
+        sid=uscc,
         purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -203,7 +213,7 @@ def consents_create(
 @consents_app.command("list")
 def consents_list(
     org: Annotated[str | None, typer.Option(help="only this lender")] = None,
-    uscc: Annotated[str | None, typer.Option(help="only this subject")] = None,
+    uscc: Annotated[str | None, typer.Option(help="only this subject", parser=typed_uscc)] = None,
     active: Annotated[bool, typer.Option(help="only those active today")] = False,
     limit: Annotated[int, typer.Option(help="at most this many")] = 100,
     json: JsonFlag = False,

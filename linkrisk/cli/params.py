@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from linkrisk.errors import InputError
+from linkrisk.loaders.keys import uscc_key
 from linkrisk.loaders.normalise import DATE_REASON, parse_date
 
 DATE_METAVAR = "DATE"
@@ -27,6 +28,14 @@ def typed_date(value: str | date) -> date:
         return parse_date(value)
     except InputError:
         raise typer.BadParameter(f"{value!r} is {DATE_REASON}") from None
+
+
+def typed_uscc(value: str) -> str:
+    """A click parser for options that take a USCC: the API's check and message."""
+    try:
+        return uscc_key(value)
+    except InputError as exc:
+        raise typer.BadParameter(exc.detail) from None
 
 
 def date_option(*names: str, help: str) -> typer.models.OptionInfo:

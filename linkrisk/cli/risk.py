@@ -25,7 +25,8 @@ from linkrisk.errors import InputError
 from linkrisk.graph.open import open_store
 
 RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="directory of rule tables (*.toml)")
+    Path | None,
+    typer.Option("--rules", help="directory of rule tables (*.toml)", exists=True, file_okay=False),
 ]
 AsOfOption = Annotated[
     date | None,
@@ -34,7 +35,8 @@ AsOfOption = Annotated[
     ),
 ]
 FileOption = Annotated[
-    Path | None, typer.Option(help="bring-your-own-graph table (CSV or Parquet)")
+    Path | None,
+    typer.Option(help="bring-your-own-graph table (CSV or Parquet)", exists=True, dir_okay=False),
 ]
 
 

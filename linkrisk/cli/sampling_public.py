@@ -38,7 +38,10 @@ from linkrisk.sampling import (
 @sampling_app.command("verify")
 def verify(
     plan: Annotated[str | None, typer.Argument(help="plan id (from the store)")] = None,
-    file: Annotated[Path | None, typer.Option(help="a publication file <plan>.verify.json")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(help="a publication file <plan>.verify.json", exists=True, dir_okay=False),
+    ] = None,
     announced: Annotated[
         str | None, typer.Option(help="plan digest announced before the draw")
     ] = None,
@@ -78,13 +81,24 @@ def verify(
     print_table(f"plan {report.plan_id} verifies", ["check"], [(c,) for c in report.checks])
 
 
+#: accepted headers of a results file, per field
+RESULT_COLUMNS = {
+    "sid": ("sid", "主体标识", "统一社会信用代码", "subject"),
+    "result": ("result", "检查结果", "结果"),
+    "date": ("inspect_date", "date", "检查日期"),
+    "matter": ("matter", "检查事项"),
+}
+
+
 def _read_results(path: Path) -> list[ResultEntry]:
-    names = {
-        "sid": ("sid", "主体标识", "统一社会信用代码", "subject"),
-        "result": ("result", "检查结果", "结果"),
-        "date": ("inspect_date", "date", "检查日期"),
-        "matter": ("matter", "检查事项"),
-    }
+    try:
+        return _parse_results(path)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+
+
+def _parse_results(path: Path) -> list[ResultEntry]:
+    names = RESULT_COLUMNS
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
@@ -116,7 +130,12 @@ def _read_results(path: Path) -> list[ResultEntry]:
 def record(
     plan: PlanArg,
     file: Annotated[
-        Path | None, typer.Argument(help="CSV with sid/主体标识, result/检查结果, date/检查日期")
+        Path | None,
+        typer.Argument(
+            help="CSV with sid/主体标识, result/检查结果, date/检查日期",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     sid: Annotated[str | None, typer.Option(help="one subject")] = None,
     result: Annotated[str | None, typer.Option(help="e.g. 正常, 不配合检查")] = None,

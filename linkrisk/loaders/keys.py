@@ -52,3 +52,14 @@ def subject_key(text: str) -> str:
     if problem is not None:
         raise InputError(problem, field="sid")
     return key
+
+
+def uscc_key(text: str) -> str:
+    """A key that must be a USCC (a lender's consent names an organisation): normalised and
+    checked; ``InputError`` "… is not a valid USCC: …" otherwise."""
+    key = normalise_key(text).upper()
+    problem = check_uscc(key)
+    if problem is not None:
+        shown = mask_id(key) if _ID_LIKE.fullmatch(key) else key
+        raise InputError(f"{shown!r} is not a valid USCC: {problem.value}", field="uscc")
+    return key
