@@ -154,6 +154,8 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc are served by the web router, from vendored files
+        redoc_url=None,
     )
     app.state.services = services
     problems.install(app)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -86,6 +87,54 @@ def index() -> Response:
     headers = {**_HEADERS, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
     return FileResponse(
         STATIC_DIR / "index.html", media_type=_MEDIA_TYPES[".html"], headers=headers
+    )
+
+
+# The API's own documentation pages: Swagger UI and ReDoc from the vendored npm packages, so
+# that /docs and /redoc work without the internet (FastAPI's defaults load them from a CDN).
+# Both pages start their viewer from an inline script, and ReDoc runs a worker from a blob.
+DOCS_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+OPENAPI_URL = "/openapi.json"
+
+
+def _docs_page(page: HTMLResponse) -> Response:
+    missing = missing_vendored()
+    if missing:
+        return HTMLResponse(render_missing_page(missing), status_code=503, headers=_HEADERS)
+    page.headers.update({**_HEADERS, "Content-Security-Policy": DOCS_SECURITY_POLICY})
+    return page
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def swagger_ui() -> Response:
+    """The OpenAPI document in Swagger UI (try requests with a key)."""
+    return _docs_page(
+        get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title="linkrisk API — Swagger UI",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui-favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        )
+    )
+
+
+@router.get("/redoc", response_class=HTMLResponse)
+def redoc() -> Response:
+    """The OpenAPI document in ReDoc."""
+    return _docs_page(
+        get_redoc_html(
+            openapi_url=OPENAPI_URL,
+            title="linkrisk API — ReDoc",
+            redoc_js_url="/static/vendor/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/swagger-ui-favicon.png",
+            with_google_fonts=False,
+        )
     )
 
 
