@@ -39,7 +39,7 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     only the title, with "none", when there are no rows."""
     table = Table()
     for name in columns:
-        table.add_column(name)
+        table.add_column(name, overflow="fold")  # keys, names and paths whole, never cut
     for row in rows:
         table.add_row(*("" if v is None else scrub_text(str(v)) for v in row))
     title = scrub_text(title)

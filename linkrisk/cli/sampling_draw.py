@@ -4,11 +4,12 @@ its seed, draw the subjects tier by tier, then draw inspector teams for them wit
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from linkrisk.cli.output import console, print_json, print_table
+from linkrisk.cli.output import console, err_console, print_json, print_table
 from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
 from linkrisk.cli.sampling_common import (
     PlanArg,
@@ -19,6 +20,7 @@ from linkrisk.cli.sampling_common import (
 )
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
+from linkrisk.graph.store import GraphStore
 from linkrisk.sampling import (
     AssignInputs,
     PlanParams,
@@ -168,7 +170,15 @@ def draw(
 @sampling_app.command("assign")
 def assign(
     plan: PlanArg,
-    limit: Annotated[int, typer.Option(help="rows to show")] = 20,
+    limit: Annotated[int, typer.Option(help="rows to show", min=0)] = 20,
+    form: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write a results form (CSV) for the inspectors: one row per assigned"
+            " subject, 检查结果 and 检查日期 to fill in (`sampling record` reads it back)",
+            dir_okay=False,
+        ),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Draw inspector teams per subject, skipping conflicts of interest (回避)."""
@@ -178,6 +188,8 @@ def assign(
     snapshot = snapshot_by_id(settings.snapshot_dir, record.snapshot_id)
     inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
     record, pool, teams = assign_plan(book, plan, inputs)
+    if form is not None:
+        _write_form(form, graph, [t for t in teams if t.status == "assigned"])
     if json:
         print_json(
             {
@@ -212,3 +224,34 @@ def assign(
             ["inspector", "reason"],
             [(m.inspector_id, m.reason) for m in left_out[:limit]],
         )
+    if teams and not any(t.status == "assigned" for t in teams):
+        typer.secho(
+            f"no subject of {plan} got a team: {len(left_out):,} of {len(pool):,} inspectors"
+            " are not in the pool (see the reasons above; --department names the plan's"
+            " departments as the inspector registry spells them)",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+
+
+#: the results form's columns: what ``sampling record`` reads back (see ``RESULT_COLUMNS``)
+FORM_COLUMNS = ("主体标识", "名称", "检查人员", "检查结果", "检查日期", "检查事项")
+
+
+def _write_form(path: Path, graph: GraphStore, teams: list[Any]) -> None:
+    """A CSV (UTF-8 with BOM, opens in Excel) with a row per assigned subject to fill in."""
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FORM_COLUMNS)
+        for team in teams:
+            name = (graph.get_subject(team.sid) or {}).get("name") or ""
+            writer.writerow([team.sid, name, " ".join(team.inspectors), "", "", ""])
+    err_console.print(
+        f"results form for {len(teams):,} subjects: {path.resolve()}"
+        " (fill in 检查结果 and 检查日期)",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )

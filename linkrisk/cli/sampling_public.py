@@ -110,6 +110,11 @@ def _parse_results(path: Path) -> list[ResultEntry]:
             raise InputError(f"{path}: missing columns {missing} (have {header})")
         entries = []
         for number, row in enumerate(reader, start=2):
+            if (
+                not (row.get(column["result"] or "") or "").strip()
+                and not (row.get(column["date"] or "") or "").strip()
+            ):
+                continue  # a row of the form not filled in yet: not inspected (yet)
             try:
                 matter_col = column["matter"]
                 entries.append(
