@@ -16,9 +16,9 @@ from linkrisk.errors import InputError
 from linkrisk.loaders.identifiers import check_uscc, mask_id
 
 _HASHED = re.compile(r"[PW][0-9a-f]{32}")  # person and weak-identity keys (lower-case hex)
-# 16–20 letters and digits starting with a digit or registration authority letter: meant as a
+# 17–20 letters and digits starting with a digit or registration authority letter: meant as a
 # USCC (a shorter string may be a key prefix, see ``linkrisk.graph.queries.resolve``)
-_USCC_SHAPED = re.compile(r"[0-9A-Y][0-9A-Z]{15,19}")
+_USCC_SHAPED = re.compile(r"[0-9A-Y][0-9A-Z]{16,19}")
 _ID_LIKE = re.compile(r"\d{17}[\dX]")  # shaped like a resident ID number: masked in messages
 _CUT = ("…", "...")  # tables shorten long keys with an ellipsis; a pasted one is a prefix
 
