@@ -23,7 +23,7 @@ EXIT_USAGE = 2  # click's code for a usage error; a refused input is one too
 class LinkriskGroup(TyperGroup):
     """The command tree's root: typed errors become one line on stderr and exit code 2."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click's Context (typer vendors click)
         try:
             return super().invoke(ctx)
         except LinkriskError as exc:

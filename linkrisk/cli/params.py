@@ -8,7 +8,7 @@ takes every spelling a source file may use (2026-11-01, 2026/11/01, 2026.11.01, 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,8 +38,8 @@ def typed_uscc(value: str) -> str:
         raise typer.BadParameter(exc.detail) from None
 
 
-def date_option(*names: str, help: str) -> typer.models.OptionInfo:
-    """An option taking a date (None by default)."""
+def date_option(*names: str, help: str) -> Any:
+    """An option taking a date, as ``Annotated`` metadata."""
     return typer.Option(*names, parser=typed_date, metavar=DATE_METAVAR, help=help)
 
 

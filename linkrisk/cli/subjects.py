@@ -110,7 +110,7 @@ def show(sid: Sid, json: JsonFlag = False, lang: LangOption = None) -> None:
         )
         return
     shown = {
-        k: say(LABELLED[k], v) if k in LABELLED else capital(v) if k == "capital" else v
+        k: say(LABELLED[k], v) if k in LABELLED else _capital(v) if k == "capital" else v
         for k, v in facts.items()
     }
     print_table(
@@ -156,3 +156,7 @@ def show(sid: Sid, json: JsonFlag = False, lang: LangOption = None) -> None:
         ],
     )
     console.print(f"group {group.group_id}: {group.size} member(s)", soft_wrap=True)
+
+
+def _capital(value: object) -> str:
+    return capital(float(value)) if isinstance(value, int | float) else ""

@@ -181,3 +181,43 @@ def test_pyproject_license_is_an_spdx_string() -> None:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert data["project"]["license"] == "Apache-2.0"
     assert any(r.startswith("setuptools>=77") for r in data["build-system"]["requires"])
+
+
+# 9. the demo's closing text --------------------------------------------------------------------
+def test_the_demo_closing_text_is_copy_paste_safe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from linkrisk.cli.demo import _closing
+
+    key = "lr_" + "x" * 32
+    long_path = tmp_path / ("publications-" + "深" * 40) / "DEMO-20261031-1.plan.csv"
+    curl = f"curl -s -H 'X-API-Key: {key}' 'http://127.0.0.1:8000/v1/subjects/91320102MA0000015M'"
+    plan = {
+        "plan_id": "DEMO-20261031-1",
+        "selected": 54,
+        "frame": 358,
+        "publication": {"plan_csv": str(long_path), "due_date": "2027-01-29"},
+    }
+    _closing({"lender": key}, curl, plan, tmp_path / "data", "http://127.0.0.1:8000")
+    lines = capsys.readouterr().out.splitlines()
+    assert curl in lines  # one line, however wide: it survives copy-paste
+    assert f"  lender        {key}" in lines
+    assert "双随机 plan DEMO-20261031-1: 54 of 358 drawn" in lines
+    assert f"  published plan_csv: {long_path}" in lines and "  公示 due by 2027-01-29" in lines
+    assert f"  export LINKRISK_DATA_DIR={(tmp_path / 'data').resolve()}" in lines
+
+
+# 12. plan order in words ------------------------------------------------
+def test_a_plan_step_out_of_order_says_what_to_run() -> None:
+    from linkrisk.errors import Conflict
+    from linkrisk.sampling.plans import PlanStatus, require
+
+    class Record:
+        plan_id, status = "P2026-01", PlanStatus.DRAWN
+
+    with pytest.raises(Conflict) as caught:
+        require(Record(), PlanStatus.RESULTS, PlanStatus.PUBLISHED)  # type: ignore[arg-type]
+    assert caught.value.detail == (
+        "plan P2026-01 is drawn; this step needs it with its results recorded"
+        " (`linkrisk sampling record`) or published (`linkrisk sampling publish`)"
+    )

@@ -110,3 +110,31 @@ def test_export_formats(city: Settings, tmp_path) -> None:  # type: ignore[no-un
     run("export", "91A", "--format", "graphml", "--hops", "1", "--output", str(target))
     graph = nx.read_graphml(target, force_multigraph=True)
     assert graph.nodes["91A"]["name"] == "甲公司" and graph.number_of_edges() == 3
+
+
+def test_a_controller_with_two_paths_is_one_row(settings: Settings) -> None:
+    store = open_store(settings)
+    store.write_batch(
+        {
+            "subjects": table(
+                "subjects",
+                [person("P1", name="张某"), org("91A"), org("91B"), org("91C", name="丙公司")],
+            ),
+            "holdings": table(
+                "holdings",
+                [
+                    {"src": "P1", "dst": "91A", "share": 1.0},
+                    {"src": "P1", "dst": "91B", "share": 1.0},
+                    {"src": "91A", "dst": "91C", "share": 0.5},
+                    {"src": "91B", "dst": "91C", "share": 0.5},
+                ],
+            ),
+        }
+    )
+    build_snapshot(store, settings.snapshot_dir, as_of=dt.date(2025, 1, 1))
+    store.close()
+    found = json.loads(run("controllers", "91C", "--json"))["result"]
+    assert [c["sid"] for c in found] == ["P1"] and len(found[0]["paths"]) == 2
+    text = run("controllers", "丙公司")
+    assert text.count("张某 (P1)") == 3  # the row, and the start of each of its two paths
+    assert "│ 2     │" in text
