@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from linkrisk.errors import LinkriskError
+from linkrisk.errors import LinkriskError, NotReady
 
 EXIT_USAGE = 2  # click's code for a usage error; a refused input is one too
 
@@ -30,6 +30,12 @@ class LinkriskGroup(TyperGroup):
             from linkrisk.loaders.scrub import scrub_text  # an ID number is never printed
 
             typer.secho(f"error: {scrub_text(exc.detail)}", fg=typer.colors.RED, err=True)
+            if isinstance(exc, NotReady):  # often: the data is elsewhere (the demo's store)
+                from linkrisk.cli.store_location import demo_hint
+
+                hint = demo_hint()
+                if hint:
+                    typer.secho(hint, err=True)
             raise typer.Exit(EXIT_USAGE) from None
 
 

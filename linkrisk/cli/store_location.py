@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from linkrisk.config import Settings
+from linkrisk.config import Settings, get_settings
 
 DEMO_DATA = Path("demo-city") / "data"  # where `make demo` (linkrisk demo's default) keeps it
 
@@ -27,10 +27,18 @@ def export_line(data_dir: Path) -> str:
     return f"export LINKRISK_DATA_DIR={shlex.quote(str(data_dir.resolve()))}"
 
 
-def no_store_hint(settings: Settings) -> str:
-    """What to do when no store exists where the settings point."""
+def demo_hint(settings: Settings | None = None) -> str | None:
+    """The line to set when a demo store exists here and the settings point elsewhere."""
+    settings = settings or get_settings()
     demo = DEMO_DATA / "linkrisk.db"
     if demo.exists() and demo.resolve() != settings.db_path.resolve():
         where = DEMO_DATA.resolve()
         return f"the demo's store is in {where}; to use it:\n  {export_line(DEMO_DATA)}"
-    return "load source files with `linkrisk load DIR` (or run `make demo`) to create one"
+    return None
+
+
+def no_store_hint(settings: Settings) -> str:
+    """What to do when no store exists where the settings point."""
+    return demo_hint(settings) or (
+        "load source files with `linkrisk load DIR` (or run `make demo`) to create one"
+    )

@@ -61,6 +61,8 @@ def test_status_names_its_store_creates_none_and_points_at_the_demo(
     text = run("status")
     assert f"export LINKRISK_DATA_DIR={demo.resolve()}" in text
     assert json.loads(run("status", "--json"))["exists"] is False
+    shown = run("show", "91320102MA0000015M", code=2)  # no snapshot here: the hint again
+    assert "no snapshot" in shown and f"export LINKRISK_DATA_DIR={demo.resolve()}" in shown
 
 
 def test_status_json_after_a_load(settings: Settings, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.city import City
+from tests.api.city import City, make_uscc
 from tests.api.conftest import Keys, services_of
 
 
@@ -56,8 +56,13 @@ def test_person_card_is_masked_without_pii(client: TestClient, keys: Keys, city:
 
 
 def test_unknown_subject_is_404(client: TestClient, keys: Keys) -> None:
-    response = client.get("/v1/subjects/91000000MA0000000X", headers=keys.headers("investigator"))
+    unknown = make_uscc(999)  # a valid USCC the city does not hold
+    response = client.get(f"/v1/subjects/{unknown}", headers=keys.headers("investigator"))
     assert response.status_code == 404
+    # not a USCC at all (its check character does not match): invalid input, as for lenders
+    response = client.get("/v1/subjects/91000000MA0000000X", headers=keys.headers("investigator"))
+    assert response.status_code == 422
+    assert "is not a valid USCC: check character does not match" in response.json()["detail"]
 
 
 def test_search_finds_persons_by_name_only_with_pii(
