@@ -216,11 +216,14 @@ def test_problems_from_the_api_are_shown_and_a_bad_key_is_asked_again(
         page.fill("#key-input", city.keys["investigator"])
         page.press("#key-input", "Enter")
         page.locator("#whoami").filter(has_text="lr_").wait_for()
-        page.goto(app_server.url + "/#/subject/91000000MA0000000X")
+        unknown = "91320102MA0009992Q"  # a valid USCC the city does not hold
+        page.goto(app_server.url + f"/#/subject/{unknown}")
         banner = page.locator("#message")
-        banner.wait_for()
-        assert "Not found (404)" in banner.inner_text()
-        assert "91000000MA0000000X" in banner.inner_text()
+        banner.filter(has_text="Not found (404)").wait_for()
+        assert unknown in banner.inner_text()
+        page.goto(app_server.url + "/#/subject/91000000MA0000000X")  # its check character is wrong
+        banner.filter(has_text="Invalid input (422)").wait_for()
+        assert "is not a valid USCC: check character does not match" in banner.inner_text()
         # Chromium logs every refused request; nothing else may have gone wrong.
         assert all("Failed to load resource" in e for e in watch.errors), watch.errors
 
