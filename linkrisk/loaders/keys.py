@@ -40,9 +40,12 @@ def key_problem(key: str) -> str | None:
     problem = check_uscc(key)
     if problem is None:
         return None
-    # an ID number typed where a key is expected: never echo it unmasked
-    shown = mask_id(key) if _ID_LIKE.fullmatch(key) else key
-    return f"{shown!r} is not a valid USCC: {problem.value}"
+    if _ID_LIKE.fullmatch(key):  # an ID number typed where a key is expected: never echo it
+        return (
+            f"{mask_id(key)!r} is not a valid USCC: {problem.value} (a resident ID number is"
+            " not a subject key: persons are keyed P…, the keyed hash of their number)"
+        )
+    return f"{key!r} is not a valid USCC: {problem.value}"
 
 
 def subject_key(text: str) -> str:

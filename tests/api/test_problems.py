@@ -79,5 +79,6 @@ def test_openapi_documents_errors_as_problems(client: TestClient) -> None:
 
 def test_id_numbers_are_not_echoed_in_problems(client: TestClient, keys: Keys, city: City) -> None:
     response = client.get(f"/v1/subjects/{city.p1_id}", headers=keys.headers("investigator"))
-    body = check(response, 404, "not-found")
+    body = check(response, 422, "invalid-input")  # an ID number is not a subject key
     assert city.p1_id not in response.text and city.p1_id[:4] + "*" * 10 in body["detail"]
+    assert "persons are keyed P…" in body["detail"]

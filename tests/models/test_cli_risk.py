@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import linkrisk.cli.risk  # noqa: F401  (registers the commands)
 from linkrisk.cli import app
-from linkrisk.cli.risk import _hop_text
+from linkrisk.cli.explain import _hop_text
 from linkrisk.cli.words import use
 from linkrisk.config import Settings
 from linkrisk.graph.snapshot.arrays import Snapshot
@@ -91,5 +91,6 @@ def test_byog_evaluate_and_train(settings: Settings, tmp_path: Path) -> None:
 
 
 def test_byog_needs_all_four_tables(tmp_path: Path) -> None:
+    (tmp_path / "n.csv").write_text("node\n1\n")
     result = run("evaluate", "--nodes", str(tmp_path / "n.csv"), code=2)
     assert "all of --nodes" in result.output
