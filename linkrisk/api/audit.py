@@ -6,6 +6,11 @@ and hash, written in the same transaction. Altering a record breaks its own hash
 leaves a gap in the sequence, reordering breaks the link to the predecessor, and cutting off
 the tail no longer matches the head. ``verify_audit`` names the first bad sequence number.
 
+Records are serialised in one place (``storable``): text UTF-8 cannot encode (a lone surrogate)
+is written escaped (``\\ud800``) and every field is bounded, so that any request can be recorded;
+a record that still cannot be serialised is written as an audit failure in its place, and the
+others of its group commit.
+
 Writes use a dedicated SQLite connection (WAL, synchronous=NORMAL): each append is committed
 before the response leaves, so a crashed server process cannot lose an answered request's
 record (an operating-system crash may lose the last few commits of WAL with NORMAL).
@@ -85,6 +90,47 @@ class AuditRecord:
         }
 
 
+#: The longest text kept per field: a path, a key or a subject key is bounded, so that no request
+#: can make its record arbitrarily large (the subjects of a batch are many, each bounded).
+_LIMITS = {"method": 16, "endpoint": 512, "key_id": 64, "org": 200, "role": 32, "purpose": 64}
+_SUBJECT_LIMIT = 256
+
+
+def _text(value: object, limit: int) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def storable(entry: AuditEntry) -> AuditEntry:
+    """``entry`` as it can always be stored and hashed: text escaped where UTF-8 cannot encode
+    it, fields bounded, the status an integer."""
+    texts = {
+        name: None if getattr(entry, name) is None else _text(getattr(entry, name), limit)
+        for name, limit in _LIMITS.items()
+    }
+    return AuditEntry(
+        method=texts["method"] or "",
+        endpoint=texts["endpoint"] or "",
+        status=int(entry.status),
+        key_id=texts["key_id"],
+        org=texts["org"],
+        role=texts["role"],
+        subjects=tuple(_text(s, _SUBJECT_LIMIT) for s in entry.subjects),
+        purpose=texts["purpose"],
+    )
+
+
+def failed_entry(entry: AuditEntry, error: Exception) -> AuditEntry:
+    """What is recorded in place of an entry that cannot be serialised: the request happened."""
+    return AuditEntry(
+        method=_text(getattr(entry, "method", "?"), _LIMITS["method"]),
+        endpoint=_text(f"(audit record failed: {type(error).__name__})", _LIMITS["endpoint"]),
+        status=entry.status if isinstance(entry.status, int) else 0,
+    )
+
+
 def canonical_json(fields: dict[str, Any]) -> str:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -132,6 +178,30 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _serialised(
+    seq: int, ts: str, prev: str, entry: AuditEntry
+) -> tuple[AuditRecord, tuple[Any, ...]]:
+    """The record of ``entry`` chained to ``prev``, and its row."""
+    record = AuditRecord(
+        seq,
+        ts,
+        entry.key_id,
+        entry.org,
+        entry.role,
+        entry.method,
+        entry.endpoint,
+        entry.subjects,
+        entry.purpose,
+        entry.status,
+        prev,
+        "",
+    )
+    body = record.body()
+    digest = chain_hash(prev, body)
+    body["subjects"] = json.dumps(body["subjects"], ensure_ascii=False)
+    return replace(record, hash=digest), (*[body[f] for f in _FIELDS], prev, digest)
+
+
 class AuditLog:
     """Appends and pages audit records on its own connection (the migrations must have run)."""
 
@@ -157,26 +227,13 @@ class AuditLog:
                 rows = []
                 for entry in entries:
                     seq += 1
-                    record = AuditRecord(
-                        seq,
-                        ts,
-                        entry.key_id,
-                        entry.org,
-                        entry.role,
-                        entry.method,
-                        entry.endpoint,
-                        entry.subjects,
-                        entry.purpose,
-                        entry.status,
-                        prev,
-                        "",
-                    )
-                    body = record.body()
-                    digest = chain_hash(prev, body)
-                    body["subjects"] = json.dumps(body["subjects"], ensure_ascii=False)
-                    rows.append((*[body[f] for f in _FIELDS], prev, digest))
-                    records.append(replace(record, hash=digest))
-                    prev = digest
+                    try:
+                        record, row = _serialised(seq, ts, prev, storable(entry))
+                    except Exception as exc:  # recorded as a failure; the group goes on
+                        record, row = _serialised(seq, ts, prev, failed_entry(entry, exc))
+                    rows.append(row)
+                    records.append(record)
+                    prev = record.hash
                 conn.executemany(_INSERT, rows)
                 conn.execute(_HEAD, (seq, prev))
                 conn.execute("COMMIT")

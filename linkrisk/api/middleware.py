@@ -4,7 +4,11 @@
 request a ``RequestContext`` that the auth dependency and the routes fill in (caller, subjects
 touched, purpose), and appends the audit record when the response *starts*, before any byte
 of it is sent: if the record cannot be written the caller gets a 500 and no data. Requests
-that crash are recorded with status 500 before the error handler answers.
+that crash are recorded with status 500 before the error handler answers. A request line,
+header or body that is not valid Unicode is answered 422 (``linkrisk.api.textcheck``).
+
+Records are committed in groups (``AuditBatcher``); a group that fails is retried record by
+record, so that one request's record can never fail another request or drop its record.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from linkrisk.api.audit import AuditEntry, AuditLog
 from linkrisk.api.auth import ApiKey
 from linkrisk.api.privacy import mask_path, safe_subject_key
+from linkrisk.api.problems import problem_response
+from linkrisk.api.textcheck import BodyCheck, scope_problem
 
 CONTEXT_KEY = "linkrisk"  # key of the RequestContext in the ASGI scope's "state"
 UNAUDITED = frozenset({"/healthz", "/readyz", "/"})  # probes and the page shell: no data
@@ -96,18 +102,34 @@ class AuditBatcher:
                     stop = True
                     break
                 batch.append(item)
-            error: BaseException | None = None
-            try:
-                self._audit.append_many([entry for entry, _, _ in batch])
-            except Exception as exc:
-                error = exc
-            by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
-            for _, loop, done in batch:
-                by_loop.setdefault(loop, []).append(done)
-            for loop, futures in by_loop.items():
-                loop.call_soon_threadsafe(_settle, futures, error)
+            for items, error in self._commit(batch):
+                by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+                for _, loop, done in items:
+                    by_loop.setdefault(loop, []).append(done)
+                for loop, futures in by_loop.items():
+                    loop.call_soon_threadsafe(_settle, futures, error)
             if stop:
                 return
+
+    def _commit(self, batch: list[_Item]) -> list[tuple[list[_Item], BaseException | None]]:
+        """Append a group in one transaction; if that fails, each record alone (the group
+        shares a commit, never a failure)."""
+        try:
+            self._audit.append_many([entry for entry, _, _ in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                return [(batch, exc)]
+        else:
+            return [(batch, None)]
+        outcomes: list[tuple[list[_Item], BaseException | None]] = []
+        for item in batch:
+            try:
+                self._audit.append_many([item[0]])
+            except Exception as exc:
+                outcomes.append(([item], exc))
+            else:
+                outcomes.append(([item], None))
+        return outcomes
 
     def close(self) -> None:
         if self._thread is not None:
@@ -167,6 +189,11 @@ class AuditMiddleware:
             await send(message)
 
         try:
+            invalid = scope_problem(scope)
+            if invalid is not None:
+                response = problem_response(422, "invalid-input", "Invalid input", invalid, path)
+                await response(scope, receive, send_audited)
+                return
             await self.app(scope, self._limited(scope, receive), send_audited)
         except BaseException:
             if not audited:
@@ -175,23 +202,29 @@ class AuditMiddleware:
             raise
 
     def _limited(self, scope: Scope, receive: Receive) -> Receive:
-        """``receive`` that refuses bodies over the limit (by Content-Length, then by counting)."""
+        """``receive`` that refuses bodies over the limit (by Content-Length, then by counting)
+        and bodies that are not valid Unicode (422)."""
         limit = self._max_body
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 return _refuse(limit)
         seen = 0
+        check = BodyCheck()
 
-        async def receive_counted() -> Message:
+        async def receive_checked() -> Message:
             nonlocal seen
             message: dict[str, Any] = dict(await receive())
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                body = message.get("body", b"")
+                seen += len(body)
                 if seen > limit:
                     raise HTTPException(413, f"the request body exceeds {limit:,} bytes")
+                problem = check.feed(body, final=not message.get("more_body", False))
+                if problem is not None:
+                    raise HTTPException(422, problem)
             return message
 
-        return receive_counted
+        return receive_checked
 
 
 def _refuse(limit: int) -> Receive:

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from linkrisk.api.privacy import mask_path
+from linkrisk.api.textcheck import printable
 from linkrisk.errors import LinkriskError
 from linkrisk.loaders.scrub import scrub_data, scrub_text
 
@@ -51,21 +52,23 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
 }
 
 
-def problem(
-    request: Request,
+def problem_response(
     status: int,
     slug: str,
     title: str,
     detail: str,
+    instance: str,
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> ProblemResponse:
+    """A problem response; ``detail`` and ``instance`` have ID-number-like runs masked (an ID
+    number typed by a caller is never echoed back) and lone surrogates escaped."""
     body = {
         "type": TYPE_BASE + slug,
         "title": title,
         "status": status,
-        "detail": detail,
-        "instance": request.url.path,
+        "detail": mask_path(printable(detail)),
+        "instance": mask_path(printable(instance)),
         **jsonable_encoder(
             {
                 k: v
@@ -76,6 +79,18 @@ def problem(
     }
     # an ID number typed by a caller is never echoed back, wherever the body repeats it
     return ProblemResponse(scrub_data(body), status_code=status, headers=headers)
+
+
+def problem(
+    request: Request,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> ProblemResponse:
+    return problem_response(status, slug, title, detail, request.url.path, headers=headers, **extra)
 
 
 async def linkrisk_error(request: Request, exc: Exception) -> Response:
