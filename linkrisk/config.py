@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # A development key so that `make demo` works out of the box; production must set its own
 # (``linkrisk`` refuses it when LINKRISK_ENV=production).
 DEMO_ID_HASH_KEY = "linkrisk-demo-key-not-for-production"
+DEMO_AUDIT_KEY = "linkrisk-demo-audit-key-not-for-production"  # the same, for the audit chain
 
 
 class Settings(BaseSettings):
@@ -23,6 +24,22 @@ class Settings(BaseSettings):
     store: str = Field("embedded", description="embedded | neo4j")
     id_hash_key: SecretStr = Field(
         SecretStr(DEMO_ID_HASH_KEY), description="secret for HMAC-SHA256 of resident ID numbers"
+    )
+    audit_key: SecretStr = Field(
+        SecretStr(DEMO_AUDIT_KEY),
+        description="secret of the audit log's keyed hash chain and of its checkpoints' signatures;"
+        " never stored in the database (required in production)",
+    )
+    audit_checkpoints: Path | None = Field(
+        None,
+        description="append-only file of signed audit checkpoints (default: audit.checkpoints.jsonl"
+        " beside the database); keep it, or a copy, where the database's writers cannot rewrite it",
+    )
+    audit_checkpoint_every: int = Field(
+        1000, ge=1, description="records between the checkpoints the API writes"
+    )
+    audit_checkpoint_seconds: float = Field(
+        300.0, gt=0, description="longest time a record waits for its checkpoint"
     )
     batch_size: int = Field(20_000, ge=1, description="rows read, checked and written per batch")
     columnar_mirror: bool = Field(
@@ -97,6 +114,10 @@ class Settings(BaseSettings):
         return self.data_dir / "linkrisk.db"
 
     @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoints or self.data_dir / "audit.checkpoints.jsonl"
+
+    @property
     def snapshot_dir(self) -> Path:
         return self.data_dir / "snapshots"
 
@@ -105,9 +126,16 @@ class Settings(BaseSettings):
         return self.data_dir / "models"
 
     def check_production(self) -> None:
-        """Refuse the demo secret in production."""
-        if self.env == "production" and self.id_hash_key.get_secret_value() == DEMO_ID_HASH_KEY:
+        """Refuse the demo secrets in production, and one secret used for two purposes."""
+        if self.env != "production":
+            return
+        id_key, audit_key = self.id_hash_key.get_secret_value(), self.audit_key.get_secret_value()
+        if id_key == DEMO_ID_HASH_KEY:
             raise ValueError("LINKRISK_ID_HASH_KEY must be set in production")
+        if audit_key == DEMO_AUDIT_KEY:
+            raise ValueError("LINKRISK_AUDIT_KEY must be set in production")
+        if audit_key == id_key:
+            raise ValueError("LINKRISK_AUDIT_KEY and LINKRISK_ID_HASH_KEY must differ")
 
 
 @lru_cache

@@ -16,10 +16,11 @@ EXTERNAL_URI = os.environ.get("LINKRISK_NEO4J_URI")  # a developer's own server,
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test gets its own data directory and a fixed test hash key."""
+    """Every test gets its own data directory and fixed test keys."""
     monkeypatch.setenv("LINKRISK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LINKRISK_ENV", "test")
     monkeypatch.setenv("LINKRISK_ID_HASH_KEY", "test-key")
+    monkeypatch.setenv("LINKRISK_AUDIT_KEY", "test-audit-key")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -1,10 +1,14 @@
 """The audit log: one append-only, hash-chained record per API request.
 
-Each record carries ``hash = SHA-256(prev_hash + canonical JSON of its fields)``, with the
-previous record's hash also stored in the row; ``audit_head`` holds the last sequence number
-and hash, written in the same transaction. Altering a record breaks its own hash, removing one
-leaves a gap in the sequence, reordering breaks the link to the predecessor, and cutting off
-the tail no longer matches the head. ``verify_audit`` names the first bad sequence number.
+Each record carries ``hash = HMAC-SHA256(audit key, prev_hash + canonical JSON of its fields)``
+(``linkrisk.api.audit_chain``), with the previous record's hash also stored in the row;
+``audit_head`` holds the last sequence number and hash, written in the same transaction.
+Altering a record breaks its own hash, removing one leaves a gap in the sequence, reordering
+breaks the link to the predecessor, and cutting off the tail no longer matches the head; without
+the key, none of it can be re-chained. Signed checkpoints of the head, appended to a file
+outside the database (``linkrisk.api.audit_checkpoints``) every ``every`` records, every
+``seconds`` while records are written and on shutdown, anchor the log against what the chain
+alone cannot show: a cut tail, a replaced or emptied log. ``audit_verify`` checks it all.
 
 Records are serialised in one place (``storable``): text UTF-8 cannot encode (a lone surrogate)
 is written escaped (``\\ud800``) and every field is bounded, so that any request can be recorded;
@@ -18,19 +22,22 @@ record (an operating-system crash may lose the last few commits of WAL with NORM
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from linkrisk.errors import IntegrityError, StoreUnavailable
+from linkrisk.api.audit_chain import GENESIS, AuditConfig
+from linkrisk.api.audit_checkpoints import Checkpoint, append_checkpoint
+from linkrisk.errors import LinkriskError, StoreUnavailable
 
-GENESIS = "0" * 64  # the "previous hash" of the first record
+log = logging.getLogger("linkrisk.audit")
 _FIELDS = (
     "seq",
     "ts",
@@ -131,15 +138,8 @@ def failed_entry(entry: AuditEntry, error: Exception) -> AuditEntry:
     )
 
 
-def canonical_json(fields: dict[str, Any]) -> str:
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(fields)).encode()).hexdigest()
-
-
-def _record(row: Sequence[Any]) -> AuditRecord:
+def record_of(row: Sequence[Any]) -> AuditRecord:
+    """The record of an ``audit`` row selected by ``SELECT_RECORDS``."""
     seq, ts, key_id, org, role, method, endpoint, subjects, purpose, status, prev, digest = row
     return AuditRecord(
         int(seq),
@@ -157,7 +157,7 @@ def _record(row: Sequence[Any]) -> AuditRecord:
     )
 
 
-_SELECT = f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit"
+SELECT_RECORDS = f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit"
 _INSERT = (
     f"INSERT INTO audit ({', '.join(_FIELDS)}, prev_hash, hash)"
     f" VALUES ({', '.join('?' for _ in _FIELDS)}, ?, ?)"
@@ -168,7 +168,7 @@ _HEAD = (
 )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     except sqlite3.Error as exc:
@@ -179,9 +179,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _serialised(
-    seq: int, ts: str, prev: str, entry: AuditEntry
+    config: AuditConfig, seq: int, ts: str, prev: str, entry: AuditEntry
 ) -> tuple[AuditRecord, tuple[Any, ...]]:
-    """The record of ``entry`` chained to ``prev``, and its row."""
+    """The record of ``entry`` chained (keyed) to ``prev``, and its row."""
     record = AuditRecord(
         seq,
         ts,
@@ -197,18 +197,35 @@ def _serialised(
         "",
     )
     body = record.body()
-    digest = chain_hash(prev, body)
+    digest = config.key.record_hash(prev, body)
     body["subjects"] = json.dumps(body["subjects"], ensure_ascii=False)
     return replace(record, hash=digest), (*[body[f] for f in _FIELDS], prev, digest)
 
 
-class AuditLog:
-    """Appends and pages audit records on its own connection (the migrations must have run)."""
+def read_head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """The stored head ``(seq, hash)``, ``None`` for a log never written to."""
+    row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
 
-    def __init__(self, db_path: Path) -> None:
+
+def read_legacy(conn: sqlite3.Connection) -> int:
+    """The last record of the unkeyed (legacy) chain, 0 if none."""
+    row = conn.execute("SELECT upto FROM audit_legacy WHERE id = 1").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+class AuditLog:
+    """Appends and pages audit records on its own connection (the migrations must have run),
+    and writes the checkpoints of what it appended."""
+
+    def __init__(self, db_path: Path, config: AuditConfig) -> None:
         self.path = db_path
-        self._conn = _connect(db_path)
+        self.config = config
+        self._conn = connect(db_path)
         self._lock = threading.Lock()
+        self._head: tuple[int, str] | None = None  # the last head this process wrote
+        self._unanchored = 0  # records appended since this process's last checkpoint
+        self._anchored_at = time.monotonic()
 
     def append(self, entry: AuditEntry) -> AuditRecord:
         """Append one record and commit it (serialised across threads and processes)."""
@@ -222,15 +239,17 @@ class AuditLog:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-                seq, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS)
+                head = read_head(conn)
+                seq, prev = head if head else (0, GENESIS)
                 rows = []
                 for entry in entries:
                     seq += 1
                     try:
-                        record, row = _serialised(seq, ts, prev, storable(entry))
+                        record, row = _serialised(self.config, seq, ts, prev, storable(entry))
                     except Exception as exc:  # recorded as a failure; the group goes on
-                        record, row = _serialised(seq, ts, prev, failed_entry(entry, exc))
+                        record, row = _serialised(
+                            self.config, seq, ts, prev, failed_entry(entry, exc)
+                        )
                     rows.append(row)
                     records.append(record)
                     prev = record.hash
@@ -240,74 +259,57 @@ class AuditLog:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            self._head = (seq, prev)
+            self._unanchored += len(records)
+            if self._unanchored >= self.config.every:
+                self._anchor()
         return records
+
+    def _anchor(self) -> Checkpoint | None:
+        """Checkpoint the last head this process wrote (the lock is held). A checkpoint that
+        cannot be written is logged (and tried again after as many records or seconds): the
+        records are committed, and ``linkrisk audit verify`` tells what is wrong."""
+        if self.config.checkpoints is None or self._head is None:
+            return None
+        self._unanchored, self._anchored_at = 0, time.monotonic()
+        try:
+            legacy = read_legacy(self._conn)
+            return append_checkpoint(self.config.checkpoints, self.config.key, *self._head, legacy)
+        except (OSError, sqlite3.Error, LinkriskError) as exc:
+            log.error("audit checkpoint not written: %s", exc)
+            return None
+
+    def anchor_if_due(self) -> None:
+        """Checkpoint if records have waited ``config.seconds`` for one (the writer's timer)."""
+        with self._lock:
+            if self._unanchored and time.monotonic() - self._anchored_at >= self.config.seconds:
+                self._anchor()
+
+    def anchor_start(self) -> None:
+        """At start: the first checkpoint of a log that has none (pins its head and legacy part)."""
+        path = self.config.checkpoints
+        if path is None or (path.exists() and path.stat().st_size):
+            return
+        with self._lock:
+            self._head = read_head(self._conn) or (0, GENESIS)
+            self._anchor()
 
     def page(self, *, limit: int = 100, after_seq: int = 0) -> tuple[list[AuditRecord], int]:
         """Records with ``seq > after_seq`` in order (cursor pagination) and the total count."""
         with self._lock:
             rows = self._conn.execute(
-                f"{_SELECT} WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
+                f"{SELECT_RECORDS} WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
             ).fetchall()
             total = int(self._conn.execute("SELECT count(*) FROM audit").fetchone()[0])
-        return [_record(r) for r in rows], total
+        return [record_of(r) for r in rows], total
 
     def count(self) -> int:
         with self._lock:
             return int(self._conn.execute("SELECT count(*) FROM audit").fetchone()[0])
 
     def close(self) -> None:
+        """Checkpoint what this process appended since its last checkpoint, and close."""
         with self._lock:
+            if self._unanchored:
+                self._anchor()
             self._conn.close()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditSummary:
-    records: int
-    head_seq: int
-    head_hash: str
-
-
-def verify_records(records: Iterator[AuditRecord], head: tuple[int, str] | None) -> AuditSummary:
-    """Check a chain of records (in stored order) against the head; ``IntegrityError`` names the
-    first bad sequence number."""
-    expected_seq, prev, count = 1, GENESIS, 0
-    for rec in records:
-        if rec.seq != expected_seq:
-            raise IntegrityError(
-                f"audit record {expected_seq} is missing or out of order (found {rec.seq} next)",
-                seq=expected_seq,
-            )
-        if rec.prev_hash != prev:
-            raise IntegrityError(
-                f"audit record {rec.seq} does not follow record {rec.seq - 1} (chain broken)",
-                seq=rec.seq,
-            )
-        if chain_hash(prev, rec.body()) != rec.hash:
-            raise IntegrityError(f"audit record {rec.seq} was altered (hash mismatch)", seq=rec.seq)
-        prev, expected_seq, count = rec.hash, expected_seq + 1, count + 1
-    last = expected_seq - 1
-    if head is None:
-        if count:
-            raise IntegrityError("the audit head record is missing", seq=last)
-        return AuditSummary(0, 0, GENESIS)
-    if head[0] != last or head[1] != prev:
-        bad = min(head[0], last) + 1 if head[0] != last else last
-        raise IntegrityError(
-            f"audit record {bad} is missing or altered: the log ends at {last}"
-            f" but its head says {head[0]}",
-            seq=bad,
-        )
-    return AuditSummary(count, last, prev)
-
-
-def verify_audit(db_path: Path) -> AuditSummary:
-    """Verify the whole audit log of the store at ``db_path``."""
-    conn = _connect(db_path)
-    try:
-        conn.execute("BEGIN")  # one read transaction: the head and the rows of the same moment
-        head_row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-        head = (int(head_row[0]), str(head_row[1])) if head_row else None
-        cursor = conn.execute(f"{_SELECT} ORDER BY rowid")
-        return verify_records((_record(r) for r in cursor), head)
-    finally:
-        conn.close()

@@ -65,7 +65,8 @@ class AuditBatcher:
 
     While the thread commits one batch (SQLite releases the GIL for the I/O), the event loop
     goes on serving and the next batch fills up, so under load a commit is shared by many
-    requests; alone, a request waits for one small transaction.
+    requests; alone, a request waits for one small transaction. Between batches the thread
+    writes the checkpoint that records have waited long enough for (``AuditLog.anchor_if_due``).
     """
 
     def __init__(self, audit: AuditLog) -> None:
@@ -88,8 +89,13 @@ class AuditBatcher:
         await done
 
     def _run(self) -> None:
+        tick = min(self._audit.config.seconds, 60.0)  # how often a due checkpoint is looked for
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=tick)
+            except queue.Empty:
+                self._audit.anchor_if_due()
+                continue
             if first is None:
                 return
             batch, stop = [first], False
@@ -108,6 +114,7 @@ class AuditBatcher:
                     by_loop.setdefault(loop, []).append(done)
                 for loop, futures in by_loop.items():
                     loop.call_soon_threadsafe(_settle, futures, error)
+            self._audit.anchor_if_due()
             if stop:
                 return
 

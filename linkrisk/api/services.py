@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linkrisk.api.audit import AuditLog
+from linkrisk.api.audit_chain import AuditConfig
 from linkrisk.api.auth import KeyRing
 from linkrisk.api.consent import ConsentChecker
 from linkrisk.api.jobs import CheckJobs
@@ -66,7 +67,8 @@ def build_services(settings: Settings, scores_loader: ScoresLoader | None = None
         [settings.snapshot_dir / CURRENT, scores_pointer(settings)],
     )
     labels = tier_labels()
-    audit = AuditLog(settings.db_path)
+    audit = AuditLog(settings.db_path, AuditConfig.from_settings(settings))
+    audit.anchor_start()
     services = Services(
         settings=settings,
         store=store,

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option, typed_uscc
-from linkrisk.config import get_settings
+from linkrisk.config import Settings, get_settings
 from linkrisk.graph.open import open_embedded
+
+if TYPE_CHECKING:
+    from linkrisk.api.audit_chain import AuditConfig
 
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 consents_app = typer.Typer(
     help="Lender consents (授权): create, list, revoke.", no_args_is_help=True
 )
-audit_app = typer.Typer(help="The hash-chained audit log: verify, tail.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="The audit log (keyed hash chain, signed checkpoints): verify, checkpoint, tail.",
+    no_args_is_help=True,
+)
 app.add_typer(keys_app, name="keys")
 app.add_typer(consents_app, name="consents")
 app.add_typer(audit_app, name="audit")
@@ -264,28 +271,69 @@ def consents_revoke(consent_id: Annotated[str, typer.Argument(help="the consent 
 
 
 # -- audit -------------------------------------------------------------------------------------
-@audit_app.command("verify")
-def audit_verify(json: JsonFlag = False) -> None:
-    """Verify the hash chain; exits 2 naming the first altered, removed or reordered record."""
-    from linkrisk.api.audit import verify_audit
+def _audit_config() -> tuple[Settings, AuditConfig]:
+    from linkrisk.api.audit_chain import AuditConfig
 
     settings = get_settings()
     open_embedded(settings).close()  # migrated, so an empty store verifies as an empty log
-    summary = verify_audit(settings.db_path)
+    return settings, AuditConfig.from_settings(settings)
+
+
+@audit_app.command("verify")
+def audit_verify(json: JsonFlag = False) -> None:
+    """Verify the keyed hash chain and every checkpoint; exits 2 naming the first altered,
+    removed, reordered or forged record, or the checkpoint the log contradicts (cut, replaced)."""
+    from linkrisk.api.audit_verify import verify_audit
+
+    settings, config = _audit_config()
+    summary = verify_audit(settings.db_path, config)
     if json:
-        print_json(
-            {
-                "ok": True,
-                "records": summary.records,
-                "head_seq": summary.head_seq,
-                "head_hash": summary.head_hash,
-            }
-        )
+        print_json({"ok": True, **asdict(summary)})
         return
+    legacy = (
+        f"; legacy, unkeyed up to record {summary.legacy_upto:,}" if summary.legacy_upto else ""
+    )
     console.print(
         f"audit log intact: {summary.records:,} records,"
-        f" head {summary.head_seq} {summary.head_hash[:16]}…"
+        f" head {summary.head_seq} {summary.head_hash[:16]}…{legacy}",
+        highlight=False,
+        soft_wrap=True,
     )
+    if summary.checkpoint_seq is None:
+        console.print(
+            f"no checkpoints in {config.checkpoints}: records cut off the end, or a replaced"
+            " log, cannot be detected",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    unanchored = summary.head_seq - summary.checkpoint_seq
+    console.print(
+        f"{summary.checkpoints:,} checkpoints agree, the last at record {summary.checkpoint_seq:,}"
+        f" ({summary.checkpoint_ts}); {unanchored:,} records since",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(json: JsonFlag = False) -> None:
+    """Verify the log, then append a signed checkpoint of its head to the checkpoint file now
+    and print it (keep a copy elsewhere: it anchors the log outside the database)."""
+    from linkrisk.api.audit_verify import write_checkpoint
+
+    settings, config = _audit_config()
+    checkpoint = write_checkpoint(settings.db_path, config)
+    if json:
+        print_json(asdict(checkpoint))
+        return
+    console.print(
+        f"checkpoint written to {config.checkpoints}: record {checkpoint.seq:,},"
+        f" head {checkpoint.head[:16]}…",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(checkpoint.line().strip(), markup=False, highlight=False, soft_wrap=True)
 
 
 @audit_app.command("tail")
@@ -295,9 +343,8 @@ def audit_tail(
     """The most recent audit records."""
     from linkrisk.api.audit import AuditLog
 
-    settings = get_settings()
-    open_embedded(settings).close()
-    log = AuditLog(settings.db_path)
+    settings, config = _audit_config()
+    log = AuditLog(settings.db_path, config)
     try:
         total = log.count()
         records, _ = log.page(limit=n, after_seq=max(0, total - n))

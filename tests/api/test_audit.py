@@ -1,5 +1,6 @@
-"""The audit log: hash-chained records; any altered, removed or reordered record is found and
-named by its sequence number."""
+"""The audit log: records in a keyed hash chain; any altered, removed or reordered record is
+found and named by its sequence number (the attacks without the key, and the checkpoints, are in
+tests/security/test_audit_tamper.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,29 @@ from pathlib import Path
 
 import pytest
 
-from linkrisk.api.audit import GENESIS, AuditEntry, AuditLog, chain_hash, verify_audit
+from linkrisk.api.audit import AuditEntry, AuditLog
+from linkrisk.api.audit_chain import GENESIS, AuditConfig
+from linkrisk.api.audit_verify import AuditSummary
+from linkrisk.api.audit_verify import verify_audit as verify_log
 from linkrisk.config import Settings
 from linkrisk.errors import IntegrityError
 from linkrisk.graph.open import open_embedded
 
 
+def config(settings: Settings) -> AuditConfig:
+    return AuditConfig.from_settings(settings)
+
+
+def verify_audit(db: Path) -> AuditSummary:
+    from linkrisk.config import get_settings
+
+    return verify_log(db, config(get_settings()))
+
+
 @pytest.fixture
 def log(settings: Settings) -> AuditLog:
     open_embedded(settings).close()
-    audit = AuditLog(settings.db_path)
+    audit = AuditLog(settings.db_path, config(settings))
     for i in range(1, 6):
         audit.append(
             AuditEntry(
@@ -53,7 +67,7 @@ def test_records_chain_from_genesis(log: AuditLog, settings: Settings) -> None:
     assert records[0].prev_hash == GENESIS
     for before, after in itertools.pairwise(records):
         assert after.prev_hash == before.hash
-        assert after.hash == chain_hash(before.hash, after.body())
+        assert after.hash == config(settings).key.record_hash(before.hash, after.body())
     summary = verify_audit(settings.db_path)
     assert (summary.records, summary.head_seq, summary.head_hash) == (5, 5, records[-1].hash)
 
@@ -76,7 +90,7 @@ def test_altered_record_with_recomputed_hash_breaks_the_next_link(
     raw(
         settings,
         "UPDATE audit SET org = 'bank-z', hash = ? WHERE seq = 3",
-        (chain_hash(records[2].prev_hash, forged),),
+        (config(settings).key.record_hash(records[2].prev_hash, forged),),
     )
     assert bad_seq(settings) == 4
 
@@ -114,7 +128,7 @@ def test_pages_follow_the_cursor(log: AuditLog) -> None:
 
 
 def test_appends_from_two_connections_stay_one_chain(log: AuditLog, settings: Path) -> None:
-    other = AuditLog(log.path)  # e.g. a second server process
+    other = AuditLog(log.path, log.config)  # e.g. a second server process
     for _i in range(3):
         other.append(AuditEntry("GET", "/v1/me", 200))
         log.append(AuditEntry("GET", "/v1/me", 200))

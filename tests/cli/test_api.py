@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 import linkrisk.cli.api  # noqa: F401  (registers the commands)
 from linkrisk.api.audit import AuditEntry, AuditLog
+from linkrisk.api.audit_chain import AuditConfig
 from linkrisk.cli import app
 from linkrisk.config import Settings
 from linkrisk.graph.open import open_embedded
@@ -75,7 +76,7 @@ def test_consents(settings: Settings) -> None:
 
 def test_audit_verify_names_the_first_bad_record(settings: Settings) -> None:
     open_embedded(settings).close()
-    log = AuditLog(settings.db_path)
+    log = AuditLog(settings.db_path, AuditConfig.from_settings(settings))
     for _ in range(4):
         log.append(AuditEntry("GET", "/v1/me", 200, key_id="lr_x"))
     log.close()

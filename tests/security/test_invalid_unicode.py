@@ -18,7 +18,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkrisk.api.audit import AuditEntry, AuditLog, verify_audit
+from linkrisk.api.audit import AuditEntry, AuditLog
+from linkrisk.api.audit_chain import AuditConfig
+from linkrisk.api.audit_verify import verify_audit
 from linkrisk.api.textcheck import BodyCheck, printable
 from linkrisk.graph.open import open_embedded
 from tests.api.city import City
@@ -244,7 +246,8 @@ def test_the_body_check_agrees_with_json_wherever_the_chunks_split(
 
 def test_any_entry_can_be_recorded_and_one_cannot_fail_its_group(settings: Any) -> None:
     open_embedded(settings).close()
-    log = AuditLog(settings.db_path)
+    config = AuditConfig.from_settings(settings)
+    log = AuditLog(settings.db_path, config)
     records = log.append_many(
         [
             AuditEntry("GET", "/v1/me", 200, key_id="lr_a"),
@@ -258,4 +261,4 @@ def test_any_entry_can_be_recorded_and_one_cannot_fail_its_group(settings: Any) 
     assert records[1].endpoint == "/v1/x\\ud800" and records[1].subjects[0] == "\\udcff"
     assert len(records[1].subjects[1]) <= 256
     assert records[3].endpoint.startswith("(audit record failed") and records[3].status == 0
-    assert verify_audit(settings.db_path).records == 4
+    assert verify_audit(settings.db_path, config).records == 4

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from linkrisk.api.audit import verify_audit
+from linkrisk.api.audit_verify import verify_audit
 from linkrisk.api.auth import ApiKey, list_keys
 from linkrisk.api.consent import Consent, create_consent, get_consent, list_consents, revoke_consent
 from linkrisk.api.deps import Admin, AnyRole, AppServices, ConsentManager, Context, Store
@@ -151,11 +151,18 @@ async def audit(
 
 @router.get(
     "/audit/verify",
-    summary="Verify the audit hash chain (409 problem naming the first bad record)",
+    summary="Verify the audit log's keyed chain and checkpoints (409 problem naming the first"
+    " bad record or checkpoint)",
     responses=may_answer(409),
 )
 async def audit_verify(_: Admin, services: AppServices) -> AuditVerification:
-    summary = await run_in_threadpool(verify_audit, services.settings.db_path)
+    summary = await run_in_threadpool(verify_audit, services.audit.path, services.audit.config)
     return AuditVerification(
-        records=summary.records, head_seq=summary.head_seq, head_hash=summary.head_hash
+        records=summary.records,
+        head_seq=summary.head_seq,
+        head_hash=summary.head_hash,
+        legacy_upto=summary.legacy_upto,
+        checkpoints=summary.checkpoints,
+        checkpoint_seq=summary.checkpoint_seq,
+        checkpoint_ts=summary.checkpoint_ts,
     )

@@ -99,3 +99,9 @@ class AuditVerification(Schema):
     records: int
     head_seq: int
     head_hash: str
+    legacy_upto: int = Field(
+        description="records 1 to this one predate the keyed chain (public SHA-256); 0 if none"
+    )
+    checkpoints: int = Field(description="signed checkpoints found outside the database")
+    checkpoint_seq: int | None = Field(description="the record the last checkpoint anchors")
+    checkpoint_ts: str | None = Field(description="when the last checkpoint was written")

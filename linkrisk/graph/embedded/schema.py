@@ -274,6 +274,20 @@ GENERATIONS = ";\n".join(
     ]
 )
 
+# The audit chain becomes keyed (HMAC-SHA256 with LINKRISK_AUDIT_KEY, linkrisk/api/audit_chain.py):
+# the records written before keep their public SHA-256 chain, and the last of them is recorded
+# here once, so that they still verify — as legacy, unkeyed records — and every later one must
+# verify with the key. The audit checkpoints sign this boundary, so it cannot be moved unseen.
+AUDIT_KEYED = """
+CREATE TABLE IF NOT EXISTS audit_legacy (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  upto INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO audit_legacy (id, upto)
+  SELECT 1, max(coalesce((SELECT seq FROM audit_head WHERE id = 1), 0),
+                coalesce((SELECT max(seq) FROM audit), 0))
+"""
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
@@ -283,4 +297,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, GENERATIONS),
     (6, ";\n".join(f"DROP INDEX IF EXISTS {index}" for index in _UNUSED_INDEXES)),
     (7, CHECK_JOB_READERS),
+    (8, AUDIT_KEYED),
 ]
