@@ -21,16 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from linkrisk.api.audit import (
-    SELECT_RECORDS,
-    AuditRecord,
-    connect,
-    read_head,
-    read_legacy,
-    record_of,
-)
+from linkrisk.api.audit import connect, read_head, read_legacy
 from linkrisk.api.audit_chain import GENESIS, AuditConfig, AuditKey, legacy_hash
 from linkrisk.api.audit_checkpoints import Checkpoint, append_checkpoint, read_checkpoints
+from linkrisk.api.audit_records import SELECT_RECORDS, AuditRecord, record_of
 from linkrisk.errors import IntegrityError
 
 
