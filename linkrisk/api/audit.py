@@ -25,7 +25,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,14 +42,22 @@ from linkrisk.api.audit_records import (
     serialised,
     storable,
 )
-from linkrisk.errors import LinkriskError, StoreUnavailable
+from linkrisk.errors import IntegrityError, LinkriskError, StoreUnavailable
 
 _SET_HEAD = (
     "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
 )
 
-__all__ = ["AuditEntry", "AuditLog", "AuditRecord", "connect", "read_head", "read_legacy"]
+__all__ = [
+    "AuditEntry",
+    "AuditLog",
+    "AuditRecord",
+    "connect",
+    "read_head",
+    "read_legacy",
+    "tables_checked",
+]
 
 log = logging.getLogger("linkrisk.audit")
 
@@ -63,15 +72,40 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def tables_checked() -> Iterator[None]:
+    """SQLite errors that mean the audit tables were dropped or rebuilt (by hand: the migrations
+    create them) as ``IntegrityError`` naming what is missing, not as a crash."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if not message.startswith(("no such table", "no such column", "table audit")):
+            raise
+        raise IntegrityError(
+            f"the audit log is damaged: {message} (the audit tables were altered outside"
+            " linkrisk; restore them from a backup)",
+            damage=message,
+        ) from exc
+
+
 def read_head(conn: sqlite3.Connection) -> tuple[int, str] | None:
     """The stored head ``(seq, hash)``, ``None`` for a log never written to."""
-    row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-    return None if row is None else (int(row[0]), str(row[1]))
+    with tables_checked():
+        row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    if type(row[0]) is not int or not isinstance(row[1], str):
+        raise IntegrityError("the audit head (table audit_head) is malformed")
+    return row[0], row[1]
 
 
 def read_legacy(conn: sqlite3.Connection) -> int:
     """The last record of the unkeyed (legacy) chain, 0 if none."""
-    row = conn.execute("SELECT upto FROM audit_legacy WHERE id = 1").fetchone()
+    with tables_checked():
+        row = conn.execute("SELECT upto FROM audit_legacy WHERE id = 1").fetchone()
+    if row is not None and type(row[0]) is not int:
+        raise IntegrityError("the end of the legacy chain (table audit_legacy) is malformed")
     return 0 if row is None else int(row[0])
 
 
@@ -96,7 +130,7 @@ class AuditLog:
         """Append records in order, chained, in one committed transaction."""
         ts = datetime.now(UTC).isoformat(timespec="milliseconds")
         records: list[AuditRecord] = []
-        with self._lock:
+        with self._lock, tables_checked():
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -157,7 +191,7 @@ class AuditLog:
 
     def page(self, *, limit: int = 100, after_seq: int = 0) -> tuple[list[AuditRecord], int]:
         """Records with ``seq > after_seq`` in order (cursor pagination) and the total count."""
-        with self._lock:
+        with self._lock, tables_checked():
             rows = self._conn.execute(
                 f"{SELECT_RECORDS} WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
             ).fetchall()
@@ -165,7 +199,7 @@ class AuditLog:
         return [record_of(r) for r in rows], total
 
     def count(self) -> int:
-        with self._lock:
+        with self._lock, tables_checked():
             return int(self._conn.execute("SELECT count(*) FROM audit").fetchone()[0])
 
     def close(self) -> None:

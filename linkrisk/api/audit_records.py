@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from linkrisk.api.audit_chain import AuditConfig
+from linkrisk.errors import IntegrityError
 
 _FIELDS = (
     "seq",
@@ -27,6 +28,9 @@ _FIELDS = (
     "purpose",
     "status",
 )
+
+
+_OPTIONAL_TEXT = frozenset({"key_id", "org", "role", "purpose"})  # NULL when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,22 +119,52 @@ def failed_entry(entry: AuditEntry, error: Exception) -> AuditEntry:
     )
 
 
+def _kind(value: object) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, bytes):
+        return "bytes"
+    return "a number" if isinstance(value, int | float) else "text"
+
+
+def _malformed(seq: object, what: str, field: str) -> IntegrityError:
+    where = f"audit record {seq}" if type(seq) is int else "an audit record"
+    return IntegrityError(f"{where} is malformed: {what}", seq=seq, field=field)
+
+
 def record_of(row: Sequence[Any]) -> AuditRecord:
-    """The record of an ``audit`` row selected by ``SELECT_RECORDS``."""
-    seq, ts, key_id, org, role, method, endpoint, subjects, purpose, status, prev, digest = row
+    """The record of an ``audit`` row selected by ``SELECT_RECORDS``; ``IntegrityError`` names
+    the record and the field that is not what the log writes (never its value)."""
+    values = dict(zip((*_FIELDS, "prev_hash", "hash"), row, strict=True))
+    seq = values["seq"]
+    for name, value in values.items():
+        if name in {"seq", "status"}:
+            if type(value) is not int:
+                raise _malformed(seq, f"{name} is {_kind(value)}, not an integer", name)
+        elif name in _OPTIONAL_TEXT:
+            if value is not None and not isinstance(value, str):
+                raise _malformed(seq, f"{name} is {_kind(value)}, not text", name)
+        elif not isinstance(value, str):
+            raise _malformed(seq, f"{name} is {_kind(value)}, not text", name)
+    try:
+        subjects = json.loads(values["subjects"])
+    except ValueError:
+        subjects = None
+    if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
+        raise _malformed(seq, "subjects is not a JSON list of subject keys", "subjects")
     return AuditRecord(
-        int(seq),
-        str(ts),
-        key_id,
-        org,
-        role,
-        str(method),
-        str(endpoint),
-        tuple(json.loads(subjects)),
-        purpose,
-        int(status),
-        str(prev),
-        str(digest),
+        seq,
+        values["ts"],
+        values["key_id"],
+        values["org"],
+        values["role"],
+        values["method"],
+        values["endpoint"],
+        tuple(subjects),
+        values["purpose"],
+        values["status"],
+        values["prev_hash"],
+        values["hash"],
     )
 
 

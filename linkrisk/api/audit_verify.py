@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from linkrisk.api.audit import connect, read_head, read_legacy
+from linkrisk.api.audit import connect, read_head, read_legacy, tables_checked
 from linkrisk.api.audit_chain import GENESIS, AuditConfig, AuditKey, legacy_hash
 from linkrisk.api.audit_checkpoints import Checkpoint, append_checkpoint, read_checkpoints
 from linkrisk.api.audit_records import SELECT_RECORDS, AuditRecord, record_of
@@ -127,9 +127,10 @@ def verify_audit(db_path: Path, config: AuditConfig) -> AuditSummary:
         conn.execute("BEGIN")  # one read transaction: the head and the rows of the same moment
         head = read_head(conn)
         legacy_upto = read_legacy(conn)
-        cursor = conn.execute(f"{SELECT_RECORDS} ORDER BY rowid")
         marks = {cp.seq for cp in checkpoints}
-        chain = _walk((record_of(r) for r in cursor), config.key, legacy_upto, marks)
+        with tables_checked():
+            cursor = conn.execute(f"{SELECT_RECORDS} ORDER BY rowid")
+            chain = _walk((record_of(r) for r in cursor), config.key, legacy_upto, marks)
     finally:
         conn.close()
     _check_head(chain, head)

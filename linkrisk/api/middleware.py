@@ -3,7 +3,8 @@
 ``AuditMiddleware`` is plain ASGI (no per-request task or body buffering). It gives every
 request a ``RequestContext`` that the auth dependency and the routes fill in (caller, subjects
 touched, purpose), and appends the audit record when the response *starts*, before any byte
-of it is sent: if the record cannot be written the caller gets a 500 and no data. Requests
+of it is sent: if the record cannot be written the caller gets a problem and no data (500, or
+the typed error's status: 409 when the audit tables were tampered with). Requests
 that crash are recorded with status 500 before the error handler answers. A request line,
 header or body that is not valid Unicode is answered 422 (``linkrisk.api.textcheck``).
 
@@ -14,6 +15,7 @@ record, so that one request's record can never fail another request or drop its 
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -27,7 +29,9 @@ from linkrisk.api.auth import ApiKey
 from linkrisk.api.privacy import mask_path, safe_subject_key
 from linkrisk.api.problems import problem_response
 from linkrisk.api.textcheck import BodyCheck, scope_problem
+from linkrisk.errors import LinkriskError
 
+log = logging.getLogger("linkrisk.api")
 CONTEXT_KEY = "linkrisk"  # key of the RequestContext in the ASGI scope's "state"
 UNAUDITED = frozenset({"/healthz", "/readyz", "/"})  # probes and the page shell: no data
 UNAUDITED_PREFIXES = ("/static/",)  # the page's scripts and styles: no caller, no data
@@ -188,11 +192,23 @@ class AuditMiddleware:
         path = scope.get("path", "")
         audited = path in UNAUDITED or path.startswith(UNAUDITED_PREFIXES)
 
+        refused = False  # the audit record failed with a typed error: its problem is the answer
+
         async def send_audited(message: Message) -> None:
-            nonlocal audited
+            nonlocal audited, refused
+            if refused:
+                return
             if message["type"] == "http.response.start" and not audited:
                 audited = True
-                await self._record(scope, int(message["status"]))
+                try:
+                    await self._record(scope, int(message["status"]))
+                except LinkriskError as exc:  # e.g. the audit tables were dropped: 409, no data
+                    refused = True
+                    log.error("audit record not written: %s", exc.detail)
+                    await problem_response(
+                        exc.status, exc.type_slug, exc.title, exc.detail, path, **exc.extra
+                    )(scope, receive, send)
+                    return
             await send(message)
 
         try:
