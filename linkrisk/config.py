@@ -80,7 +80,13 @@ class Settings(BaseSettings):
     api_workers: int = Field(1, ge=1)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
-    rate_limit_per_minute: int = Field(6000, ge=1)
+    rate_limit_per_minute: int = Field(6000, ge=1, description="requests a minute per API key")
+    rate_limit_unauthenticated_per_minute: int = Field(
+        30,
+        ge=1,
+        description="requests a minute per client address without a valid API key; once spent,"
+        " the address is refused (429) before any key is looked up",
+    )
     api_max_body_bytes: int = Field(64 * 2**20, ge=1024, description="largest request body")
     check_job_threshold: int = Field(
         100_000, ge=1, description="batch credit checks this long run as background jobs"

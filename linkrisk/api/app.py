@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from linkrisk import __version__
 from linkrisk.api import problems
 from linkrisk.api.deps import SECURITY_SCHEMES, RoleCheck
+from linkrisk.api.guard import AddressGuard
 from linkrisk.api.middleware import AuditMiddleware
 from linkrisk.api.routes import admin, checks, health, investigator, lender, regulator
 from linkrisk.api.schemas import Problem
@@ -162,8 +163,13 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(web_router)  # the page and its vendored assets, same origin and keys
+    # the last added runs first: the audit envelope, then the unauthenticated budget
+    app.add_middleware(AddressGuard, limiter=services.address_limiter)
     app.add_middleware(
-        AuditMiddleware, batcher=services.audit_writer, max_body_bytes=settings.api_max_body_bytes
+        AuditMiddleware,
+        batcher=services.audit_writer,
+        keys=services.keys,
+        max_body_bytes=settings.api_max_body_bytes,
     )
     declared_roles(ROUTERS)  # fail fast: every /v1 route declares its roles
 

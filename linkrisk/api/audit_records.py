@@ -27,10 +27,11 @@ _FIELDS = (
     "subjects",
     "purpose",
     "status",
+    "auth",
 )
 
 
-_OPTIONAL_TEXT = frozenset({"key_id", "org", "role", "purpose"})  # NULL when unknown
+_OPTIONAL_TEXT = frozenset({"key_id", "org", "role", "purpose", "auth"})  # NULL when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class AuditEntry:
     role: str | None = None
     subjects: tuple[str, ...] = ()
     purpose: str | None = None
+    auth: str | None = None  # what the presented key was (``linkrisk.api.auth.AuthState``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,12 @@ class AuditRecord:
     status: int
     prev_hash: str
     hash: str
+    auth: str | None = None  # NULL in records written before it was recorded
 
     def body(self) -> dict[str, Any]:
-        """The hashed fields (everything but the two hashes)."""
-        return {
+        """The hashed fields (everything but the two hashes; ``auth`` only when recorded, so
+        that the records written before it still hash as they did)."""
+        body = {
             "seq": self.seq,
             "ts": self.ts,
             "key_id": self.key_id,
@@ -76,11 +80,22 @@ class AuditRecord:
             "purpose": self.purpose,
             "status": self.status,
         }
+        if self.auth is not None:
+            body["auth"] = self.auth
+        return body
 
 
 #: The longest text kept per field: a path, a key or a subject key is bounded, so that no request
 #: can make its record arbitrarily large (the subjects of a batch are many, each bounded).
-_LIMITS = {"method": 16, "endpoint": 512, "key_id": 64, "org": 200, "role": 32, "purpose": 64}
+_LIMITS = {
+    "method": 16,
+    "endpoint": 512,
+    "key_id": 64,
+    "org": 200,
+    "role": 32,
+    "purpose": 64,
+    "auth": 16,
+}
 _SUBJECT_LIMIT = 256
 
 
@@ -107,6 +122,7 @@ def storable(entry: AuditEntry) -> AuditEntry:
         role=texts["role"],
         subjects=tuple(_text(s, _SUBJECT_LIMIT) for s in entry.subjects),
         purpose=texts["purpose"],
+        auth=texts["auth"],
     )
 
 
@@ -116,6 +132,7 @@ def failed_entry(entry: AuditEntry, error: Exception) -> AuditEntry:
         method=_text(getattr(entry, "method", "?"), _LIMITS["method"]),
         endpoint=_text(f"(audit record failed: {type(error).__name__})", _LIMITS["endpoint"]),
         status=entry.status if isinstance(entry.status, int) else 0,
+        auth=entry.auth if isinstance(entry.auth, str) else None,
     )
 
 
@@ -165,6 +182,7 @@ def record_of(row: Sequence[Any]) -> AuditRecord:
         values["status"],
         values["prev_hash"],
         values["hash"],
+        values["auth"],
     )
 
 
@@ -192,8 +210,9 @@ def serialised(
         entry.status,
         prev,
         "",
+        entry.auth,
     )
     body = record.body()
     digest = config.key.record_hash(prev, body)
     body["subjects"] = json.dumps(body["subjects"], ensure_ascii=False)
-    return replace(record, hash=digest), (*[body[f] for f in _FIELDS], prev, digest)
+    return replace(record, hash=digest), (*[body.get(f) for f in _FIELDS], prev, digest)

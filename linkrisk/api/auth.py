@@ -3,7 +3,9 @@
 A key looks like ``lr_`` + 32 URL-safe characters. Its first 11 characters (``lr_`` + 8) are the
 key id, printed in listings and written to the audit log; the rest never leaves the caller.
 Looking a key up by id and comparing hashes in constant time means a leaked database gives no
-usable key, and a typo can be told apart from a revoked key in the logs.
+usable key, and a typo can be told apart from a revoked key in the logs: ``KeyRing.identify``
+says what a presented key is (``AuthState``), and the audit log records it with the key id of a
+revoked key, or of a known id presented with a wrong secret.
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ class Role(StrEnum):
     ADMIN = "admin"  # keys, consents, audit
 
 
+class AuthState(StrEnum):
+    """What the presented key turned out to be (recorded in the audit log as ``auth``)."""
+
+    VALID = "valid"  # an active key
+    REVOKED = "revoked"  # a known key, revoked: its id, role and organisation are recorded
+    WRONG_SECRET = "wrong-secret"  # a known key id with another secret: the id is recorded
+    UNKNOWN = "unknown"  # well-formed, but no such key id
+    MALFORMED = "malformed"  # not an lr_… key
+    MISSING = "missing"  # no key presented
+    UNCHECKED = "unchecked"  # refused before any key was looked at (rate limit, bad request)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiKey:
     """A key's record (never the secret itself)."""
@@ -53,6 +67,44 @@ class ApiKey:
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who presented what: the state, the key's record (active or revoked) and the key id."""
+
+    state: AuthState
+    key: ApiKey | None = None
+    key_id: str | None = None
+
+    def require(self) -> ApiKey:
+        """The active key, else ``Unauthenticated`` saying why."""
+        if self.state is AuthState.VALID and self.key is not None:
+            return self.key
+        if self.state is AuthState.REVOKED and self.key is not None:
+            raise Unauthenticated(
+                f"the API key {self.key.key_id} was revoked on {self.key.revoked}"
+            )
+        if self.state is AuthState.MALFORMED:
+            raise Unauthenticated("the API key is malformed")
+        if self.state is AuthState.MISSING:
+            raise Unauthenticated(
+                "send an API key in the X-API-Key header (or Authorization: Bearer)"
+            )
+        raise Unauthenticated("the API key is not known")
+
+
+def presented_secret(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The key in ``X-API-Key``, else in ``Authorization: Bearer`` (raw ASGI headers)."""
+    bearer = None
+    for name, value in headers:
+        if name == b"x-api-key" and value:
+            return value.decode("latin-1")
+        if name == b"authorization" and bearer is None:
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer":
+                bearer = credentials.strip()
+    return bearer
 
 
 def now_iso() -> str:
@@ -179,19 +231,21 @@ class KeyRing:
         _, key_hash, record = cached
         return None if key_hash is None or record is None else (key_hash, record)
 
+    def identify(self, secret: str | None) -> Identity:
+        """What ``secret`` is: an active key, a revoked one, a wrong secret for a known id …"""
+        if not secret:
+            return Identity(AuthState.MISSING)
+        if len(secret) != KEY_LENGTH or not secret.startswith(KEY_PREFIX):
+            return Identity(AuthState.MALFORMED)
+        key_id = secret[:KEY_ID_LENGTH]
+        found = self._lookup(key_id)
+        if found is None:
+            return Identity(AuthState.UNKNOWN)
+        if not hmac.compare_digest(found[0], hash_key(secret)):
+            return Identity(AuthState.WRONG_SECRET, key_id=key_id)
+        state = AuthState.VALID if found[1].active else AuthState.REVOKED
+        return Identity(state, found[1], key_id)
+
     def authenticate(self, secret: str | None) -> ApiKey:
         """The active key for ``secret``; ``Unauthenticated`` if missing, unknown or revoked."""
-        if not secret:
-            raise Unauthenticated(
-                "send an API key in the X-API-Key header (or Authorization: Bearer)"
-            )
-        if len(secret) != KEY_LENGTH or not secret.startswith(KEY_PREFIX):
-            raise Unauthenticated("the API key is malformed")
-        found = self._lookup(secret[:KEY_ID_LENGTH])
-        if found is None or not hmac.compare_digest(found[0], hash_key(secret)):
-            raise Unauthenticated("the API key is not known")
-        if not found[1].active:
-            raise Unauthenticated(
-                f"the API key {found[1].key_id} was revoked on {found[1].revoked}"
-            )
-        return found[1]
+        return self.identify(secret).require()

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from linkrisk.api.auth import ApiKey, Role
+from linkrisk.api.auth import ApiKey, Role, presented_secret
 from linkrisk.api.middleware import RequestContext, context_of
 from linkrisk.api.services import Services
 from linkrisk.api.state import ServingState
@@ -54,21 +54,14 @@ async def get_graph(request: Request) -> GraphStore:
     return (await get_services(request)).graph
 
 
-def presented_secret(request: Request) -> str | None:
-    """The key in ``X-API-Key``, else in ``Authorization: Bearer``."""
-    headers = request.headers
-    secret = headers.get("x-api-key")
-    if secret:
-        return secret
-    scheme, _, credentials = (headers.get("authorization") or "").partition(" ")
-    return credentials.strip() if scheme.lower() == "bearer" else None
-
-
 def authenticate(request: Request) -> ApiKey:
-    """The caller's key, recorded for the audit and rate-limited (``Unauthenticated`` if none)."""
+    """The caller's key, recorded for the audit (whatever it turns out to be) and rate-limited
+    (``Unauthenticated`` if missing, unknown or revoked)."""
     services: Services = request.app.state.services
-    key = services.keys.authenticate(presented_secret(request))
-    context_of(request.scope).key = key
+    ctx = context_of(request.scope)
+    ctx.identity = services.keys.identify(presented_secret(request.scope["headers"]))
+    key = ctx.identity.require()
+    ctx.key = key
     services.limiter.take(key.key_id)
     return key
 

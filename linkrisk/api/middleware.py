@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkrisk.api.audit import AuditEntry, AuditLog
-from linkrisk.api.auth import ApiKey
+from linkrisk.api.auth import ApiKey, Identity, KeyRing, presented_secret
 from linkrisk.api.privacy import mask_path, safe_subject_key
 from linkrisk.api.problems import problem_response
 from linkrisk.api.textcheck import BodyCheck, scope_problem
@@ -39,13 +39,19 @@ UNAUDITED_PREFIXES = ("/static/",)  # the page's scripts and styles: no caller, 
 
 @dataclass(slots=True)
 class RequestContext:
-    key: ApiKey | None = None
+    key: ApiKey | None = None  # the authenticated (active) key
+    identity: Identity | None = None  # what the presented key turned out to be, once looked at
     subjects: list[str] = field(default_factory=list)
     purpose: str | None = None
 
     def touch(self, *sids: str) -> None:
         """Record subject keys this request reads (ID-number-like input is masked)."""
         self.subjects.extend(safe_subject_key(s) for s in sids)
+
+
+def unaudited(path: str) -> bool:
+    """Probes and the page's static files: no caller, no data, no record."""
+    return path in UNAUDITED or path.startswith(UNAUDITED_PREFIXES)
 
 
 def context_of(scope: Scope) -> RequestContext:
@@ -163,24 +169,37 @@ def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) ->
 
 
 class AuditMiddleware:
-    def __init__(self, app: ASGIApp, *, batcher: AuditBatcher, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, batcher: AuditBatcher, keys: KeyRing, max_body_bytes: int
+    ) -> None:
         self.app = app
         self.batcher = batcher
+        self.keys = keys
         self._max_body = max_body_bytes
+
+    def identify(self, scope: Scope) -> Identity:
+        """Who the request claims to be, for its record: the route's authentication, or (for a
+        request no route authenticated: 404, 405, 413, 422 …) the key it presents."""
+        ctx = context_of(scope)
+        if ctx.identity is None:
+            ctx.identity = self.keys.identify(presented_secret(scope.get("headers", ())))
+        return ctx.identity
 
     async def _record(self, scope: Scope, status: int) -> None:
         ctx = context_of(scope)
-        key = ctx.key
+        identity = self.identify(scope)
+        key = identity.key
         await self.batcher.write(
             AuditEntry(
                 method=str(scope.get("method", "")),
                 endpoint=endpoint_of(scope),
                 status=status,
-                key_id=key.key_id if key else None,
+                key_id=key.key_id if key else identity.key_id,
                 org=key.org if key else None,
                 role=key.role.value if key else None,
                 subjects=tuple(dict.fromkeys(ctx.subjects)),
                 purpose=ctx.purpose,
+                auth=identity.state.value,
             )
         )
 
@@ -190,7 +209,7 @@ class AuditMiddleware:
             return
         context_of(scope)
         path = scope.get("path", "")
-        audited = path in UNAUDITED or path.startswith(UNAUDITED_PREFIXES)
+        audited = unaudited(path)
 
         refused = False  # the audit record failed with a typed error: its problem is the answer
 

@@ -34,7 +34,8 @@ class Services:
     store: EmbeddedStore  # operational tables: keys, consents, audit, jobs
     graph: GraphStore  # subjects and events: the embedded store (read process-safely) or Neo4j
     keys: KeyRing
-    limiter: TokenBucketLimiter
+    limiter: TokenBucketLimiter  # per API key
+    address_limiter: TokenBucketLimiter  # per client address, for requests without a valid key
     holder: StateHolder
     audit: AuditLog
     jobs: CheckJobs
@@ -75,6 +76,10 @@ def build_services(settings: Settings, scores_loader: ScoresLoader | None = None
         graph=graph,
         keys=KeyRing(store),
         limiter=TokenBucketLimiter(settings.rate_limit_per_minute / settings.api_workers),
+        address_limiter=TokenBucketLimiter(
+            settings.rate_limit_unauthenticated_per_minute / settings.api_workers,
+            what="this address (requests without a valid API key)",
+        ),
         holder=holder,
         audit=audit,
         jobs=CheckJobs(

@@ -355,12 +355,13 @@ def audit_tail(
         return
     print_table(
         f"audit (last {len(records)} of {total})",
-        ["seq", "time", "key", "org", "role", "request", "subjects", "purpose", "status"],
+        ["seq", "time", "key", "auth", "org", "role", "request", "subjects", "purpose", "status"],
         [
             (
                 r.seq,
                 r.ts,
                 r.key_id,
+                r.auth,
                 r.org,
                 r.role,
                 f"{r.method} {r.endpoint}",

@@ -13,7 +13,7 @@ from linkrisk.api.app import declared_roles
 from linkrisk.api.auth import Role
 from linkrisk.api.deps import Lender
 from tests.api.city import City, make_id_number
-from tests.api.conftest import Keys
+from tests.api.conftest import AppFactory, Keys, make_keys
 from tests.api.routes.test_regulator import PLAN
 
 ROLES = [r.value for r in Role]
@@ -120,7 +120,10 @@ def test_a_route_without_roles_is_refused_at_start_up() -> None:
         declared_roles([router])
 
 
-def test_role_matrix(client: TestClient, city: City, keys: Keys) -> None:
+def test_role_matrix(make_client: AppFactory, city: City) -> None:
+    # one anonymous request per operation, from one address: more than the default budget
+    client = make_client(rate_limit_unauthenticated_per_minute=10_000)
+    keys = make_keys(client, city)
     consent_id = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"][0][
         "consent_id"
     ]

@@ -68,3 +68,18 @@ def test_api_answers_429_with_retry_after(make_client: AppFactory, city: City) -
     assert int(refused.headers["Retry-After"]) == refused.json()["retry_after"] > 0
     assert refused.json()["type"] == "/problems/rate-limited"
     assert client.get("/v1/me", headers={"X-API-Key": second}).status_code == 200
+
+
+def test_check_spends_nothing_and_spend_is_never_refused() -> None:
+    clock = Clock()
+    limiter = TokenBucketLimiter(2, clock=clock, what="this address")  # one token every 30 s
+    for _ in range(5):
+        limiter.check("a")  # a full bucket, however often it is looked at
+    for _ in range(5):
+        limiter.spend("a")  # down to none, never below
+    with pytest.raises(RateLimited, match="this address") as caught:
+        limiter.check("a")
+    assert caught.value.extra["retry_after"] == 30
+    clock.now += 30
+    limiter.check("a")
+    limiter.check("b")

@@ -83,6 +83,11 @@ class AuditRecordPublic(Schema):
     subjects: list[str]
     purpose: str | None
     status: int
+    auth: str | None = Field(
+        None,
+        description="what the presented key was: valid, revoked, wrong-secret, unknown, malformed,"
+        " missing, or unchecked (refused before it was looked at); null in older records",
+    )
     prev_hash: str
     hash: str
 

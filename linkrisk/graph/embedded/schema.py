@@ -288,6 +288,10 @@ INSERT OR IGNORE INTO audit_legacy (id, upto)
                 coalesce((SELECT max(seq) FROM audit), 0))
 """
 
+# What the key a request presented turned out to be (valid, revoked, unknown …), so that a
+# revoked key is told from a typo in the audit log; NULL in the records written before.
+AUDIT_AUTH = "ALTER TABLE audit ADD COLUMN auth TEXT"
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
@@ -298,4 +302,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (6, ";\n".join(f"DROP INDEX IF EXISTS {index}" for index in _UNUSED_INDEXES)),
     (7, CHECK_JOB_READERS),
     (8, AUDIT_KEYED),
+    (9, AUDIT_AUTH),
 ]
