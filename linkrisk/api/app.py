@@ -46,7 +46,10 @@ TAGS = [
     },
     {"name": "checks", "description": "信用核查: batch checks of organisations and persons"},
     {"name": "regulators", "description": "双随机、一公开 sampling plans and inspectors"},
-    {"name": "admin", "description": "keys, consents (授权), audit"},
+    {
+        "name": "admin",
+        "description": "keys, consents (授权: a lender key records and lists its own), audit",
+    },
     {"name": "health", "description": "liveness, readiness, problem types"},
 ]
 

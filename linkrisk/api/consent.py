@@ -1,13 +1,18 @@
 """Consents (授权): a lender organisation may query a subject's score for a stated purpose.
 
-A consent names the lender organisation, the subject (USCC), the purpose, and the days it is
-valid (both ends inclusive). Lenders never see a score without an active consent; a refusal
-names the consent that is missing and why the records that exist do not count (expired,
-revoked, not yet valid, other purpose), so the bank can fix it with the applicant.
+A consent is the subject's authorisation, held by the lender. It names the lender organisation,
+the subject (USCC), the purpose, the days it is valid (both ends inclusive) and the evidence of
+the authorisation: the SHA-256 of the signed document and the date it was signed (the document
+stays with the lender; the hash lets an inspection match it). Who may record and read them is
+the API's rule (admin: all; a lender key: its own organisation's, ``routes/admin.py``). Lenders
+never see a score without an active consent; a refusal names the consent that is missing and
+why the records that exist do not count (expired, revoked, not yet valid, other purpose), so
+the bank can fix it with the applicant.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +35,9 @@ class Purpose(StrEnum):
     GUARANTEE_REVIEW = "guarantee_review"  # 担保资格审查
 
 
+SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
 @dataclass(frozen=True, slots=True)
 class Consent:
     consent_id: str
@@ -43,6 +51,8 @@ class Consent:
     created_by: str | None
     revoked: str | None = None
     revoked_by: str | None = None
+    evidence_sha256: str | None = None  # None only for consents recorded before it was required
+    evidence_date: date | None = None
 
     def active_on(self, day: date) -> bool:
         return self.revoked is None and self.valid_from <= day <= self.valid_until
@@ -50,12 +60,12 @@ class Consent:
 
 _COLUMNS = (
     "consent_id, org, sid, purpose, valid_from, valid_until, reference, created, created_by,"
-    " revoked, revoked_by"
+    " revoked, revoked_by, evidence_sha256, evidence_date"
 )
 
 
 def _row(row: tuple[object, ...]) -> Consent:
-    cid, org, sid, purpose, start, until, ref, created, by, revoked, revoked_by = row
+    cid, org, sid, purpose, start, until, ref, created, by, revoked, revoked_by, sha, day = row
     return Consent(
         str(cid),
         str(org),
@@ -68,7 +78,28 @@ def _row(row: tuple[object, ...]) -> Consent:
         None if by is None else str(by),
         None if revoked is None else str(revoked),
         None if revoked_by is None else str(revoked_by),
+        None if sha is None else str(sha),
+        None if day is None else date.fromisoformat(str(day)),
     )
+
+
+def _check_evidence(sha256: str, signed: date, valid_until: date) -> str:
+    sha256 = sha256.strip().lower()
+    if not SHA256_HEX.fullmatch(sha256):
+        raise InputError(
+            "the evidence must be the SHA-256 of the signed authorisation (64 hex digits)",
+            field="evidence_sha256",
+        )
+    if signed > date.today():
+        raise InputError(
+            f"the authorisation cannot be signed in the future ({signed})", field="evidence_date"
+        )
+    if signed > valid_until:
+        raise InputError(
+            f"the authorisation was signed ({signed}) after the consent ends ({valid_until})",
+            field="evidence_date",
+        )
+    return sha256
 
 
 def create_consent(
@@ -79,11 +110,14 @@ def create_consent(
     purpose: Purpose | str,
     valid_from: date,
     valid_until: date,
+    evidence_sha256: str,
+    evidence_date: date,
     reference: str | None = None,
     created_by: str | None = None,
 ) -> Consent:
     """Record a consent; the subject must be an organisation's USCC (not a number that is also
-    a resident ID number) and the period must not be empty."""
+    a resident ID number), the period must not be empty, and the evidence is the SHA-256 of the
+    signed authorisation and the day it was signed."""
     sid = compact_code(sid)
     problem = organisation_problem(sid)
     if problem is not None:  # the value is not repeated: it may be an ID number
@@ -98,6 +132,7 @@ def create_consent(
         raise InputError(f"consent ends ({valid_until}) before it starts ({valid_from})")
     if not org.strip():
         raise InputError("a consent needs the lender organisation", field="org")
+    evidence_sha256 = _check_evidence(evidence_sha256, evidence_date, valid_until)
     consent = Consent(
         "c_" + secrets.token_hex(8),
         org.strip(),
@@ -108,9 +143,11 @@ def create_consent(
         reference,
         now_iso(),
         created_by,
+        evidence_sha256=evidence_sha256,
+        evidence_date=evidence_date,
     )
     store.execute(
-        f"INSERT INTO consents ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        f"INSERT INTO consents ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
         (
             consent.consent_id,
             consent.org,
@@ -121,6 +158,8 @@ def create_consent(
             reference,
             consent.created,
             created_by,
+            evidence_sha256,
+            evidence_date.isoformat(),
         ),
     )
     return consent

@@ -7,6 +7,7 @@ succeeds and a request for any other firm shows the consent refusal.
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 from datetime import date, timedelta
 
@@ -60,6 +61,7 @@ def create_demo_keys(settings: Settings, store: EmbeddedStore) -> dict[str, str]
     keys = {role.value: create_key(store, role, DEMO_ORGS[role], label="demo")[1] for role in Role}
     today = date.today()
     for sid in demo_subjects(settings, store):
+        letter = f"demo authorisation: {sid} authorises {DEMO_ORGS[Role.LENDER]}"  # synthetic
         create_consent(
             store,
             org=DEMO_ORGS[Role.LENDER],
@@ -67,6 +69,8 @@ def create_demo_keys(settings: Settings, store: EmbeddedStore) -> dict[str, str]
             purpose=Purpose.CREDIT_APPLICATION,
             valid_from=today - timedelta(days=1),
             valid_until=today + timedelta(days=365),
+            evidence_sha256=hashlib.sha256(letter.encode()).hexdigest(),
+            evidence_date=today - timedelta(days=1),
             reference="demo",
             created_by="demo",
         )
@@ -91,13 +95,14 @@ def curl_examples(
     if "lender" in keys:
         k = keys["lender"]
         lines += [
-            "# lender (信易贷 bank): a consented score, then a batch",
+            "# lender (信易贷 bank): a consented score, a batch, its organisation's consents",
             _curl(k, f"{base}/v1/scores/{uscc}?purpose=credit_application"),
             _curl(
                 k,
                 f"{base}/v1/scores:batch",
                 f'{{"purpose": "credit_application", "usccs": ["{uscc}"]}}',
             ),
+            _curl(k, f"{base}/v1/consents?active=true"),
         ]
     if "investigator" in keys:
         k = keys["investigator"]

@@ -121,7 +121,7 @@ LenderCall = Annotated[Call, Depends(CallCheck(Role.LENDER))]
 Investigator = Annotated[ApiKey, Depends(allow(Role.INVESTIGATOR))]
 Regulator = Annotated[ApiKey, Depends(allow(Role.REGULATOR))]
 Admin = Annotated[ApiKey, Depends(allow(Role.ADMIN))]
-ConsentManager = Annotated[ApiKey, Depends(allow(Role.ADMIN, Role.REGULATOR))]
+ConsentKeeper = Annotated[ApiKey, Depends(allow(Role.ADMIN, Role.LENDER))]  # a lender: its own
 Checker = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR))]  # 信用核查
 #: check jobs' results: the roles that may create a job (narrowed per job) and admins
 JobReader = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR, Role.ADMIN))]

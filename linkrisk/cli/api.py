@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +15,7 @@ from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option, typed_uscc
 from linkrisk.config import Settings, get_settings
+from linkrisk.errors import InputError
 from linkrisk.graph.open import open_embedded
 
 if TYPE_CHECKING:
@@ -20,7 +23,8 @@ if TYPE_CHECKING:
 
 keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
 consents_app = typer.Typer(
-    help="Lender consents (授权): create, list, revoke.", no_args_is_help=True
+    help="Lender consents (授权), with the evidence of each authorisation: create, list, revoke.",
+    no_args_is_help=True,
 )
 audit_app = typer.Typer(
     help="The audit log (keyed hash chain, signed checkpoints): verify, checkpoint, tail.",
@@ -183,12 +187,29 @@ def consents_create(
     ],
     valid_from: Annotated[date, date_option("--from", help=f"first day, {DATE_HELP}")],
     valid_until: Annotated[date, date_option("--until", help="last day (a date, as --from)")],
+    evidence_date: Annotated[
+        date,
+        date_option("--evidence-date", help="the day the authorisation (授权书) was signed"),
+    ],
+    evidence_sha256: Annotated[
+        str | None, typer.Option(help="SHA-256 of the signed authorisation (or --evidence-file)")
+    ] = None,
+    evidence_file: Annotated[
+        Path | None,
+        typer.Option(help="the signed authorisation's file: its SHA-256 is recorded, not the file"),
+    ] = None,
     reference: Annotated[str | None, typer.Option(help="the signed consent's number")] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Record a consent (授权) for a lender to query a subject's score for a purpose."""
+    """Record a consent (授权) for a lender to query a subject's score for a purpose, with the
+    evidence of the authorisation (the signed document's SHA-256 and date)."""
     from linkrisk.api.consent import create_consent
 
+    if (evidence_sha256 is None) == (evidence_file is None):
+        raise InputError("give the evidence as --evidence-sha256 or --evidence-file (one of them)")
+    if evidence_file is not None:
+        evidence_sha256 = hashlib.sha256(evidence_file.read_bytes()).hexdigest()
+    assert evidence_sha256 is not None
     consent = create_consent(
         open_embedded(),
         org=org,
@@ -196,6 +217,8 @@ def consents_create(
         purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
+        evidence_sha256=evidence_sha256,
+        evidence_date=evidence_date,
         reference=reference,
         created_by="cli",
     )
@@ -208,12 +231,15 @@ def consents_create(
                 "purpose": consent.purpose.value,
                 "valid_from": consent.valid_from,
                 "valid_until": consent.valid_until,
+                "evidence_sha256": consent.evidence_sha256,
+                "evidence_date": consent.evidence_date,
             }
         )
         return
     console.print(
         f"consent {consent.consent_id}: {consent.org} may query {consent.sid}"
         f" for {consent.purpose.value} from {consent.valid_from} to {consent.valid_until}"
+        f" (authorisation signed {consent.evidence_date}, SHA-256 {consent.evidence_sha256})"
     )
 
 
@@ -244,6 +270,8 @@ def consents_list(
                         "valid_from": c.valid_from,
                         "valid_until": c.valid_until,
                         "revoked": c.revoked,
+                        "evidence_sha256": c.evidence_sha256,
+                        "evidence_date": c.evidence_date,
                         "active": c.active_on(date.today()),
                     }
                     for c in items
@@ -253,9 +281,18 @@ def consents_list(
         return
     print_table(
         f"consents ({len(items)} of {total})",
-        ["id", "org", "uscc", "purpose", "from", "until", "revoked"],
+        ["id", "org", "uscc", "purpose", "from", "until", "signed", "revoked"],
         [
-            (c.consent_id, c.org, c.sid, c.purpose.value, c.valid_from, c.valid_until, c.revoked)
+            (
+                c.consent_id,
+                c.org,
+                c.sid,
+                c.purpose.value,
+                c.valid_from,
+                c.valid_until,
+                c.evidence_date,
+                c.revoked,
+            )
             for c in items
         ],
     )

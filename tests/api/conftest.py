@@ -4,6 +4,7 @@ and one key per role (plus a second lender organisation and an investigator with
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from linkrisk.config import Settings
 from tests.api.city import City, write_city
 
 LENDER_ORG = "bank-a"
+EVIDENCE_SHA256 = hashlib.sha256(b"a synthetic signed authorisation").hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,5 +96,7 @@ def make_keys(client: TestClient, city: City) -> Keys:
         purpose="credit_application",
         valid_from=today - dt.timedelta(days=1),
         valid_until=today + dt.timedelta(days=30),
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=today - dt.timedelta(days=1),
     )
     return Keys(**made)

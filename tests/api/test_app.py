@@ -13,7 +13,7 @@ from linkrisk.api.app import declared_roles
 from linkrisk.api.auth import Role
 from linkrisk.api.deps import Lender
 from tests.api.city import City, make_id_number
-from tests.api.conftest import AppFactory, Keys, make_keys
+from tests.api.conftest import EVIDENCE_SHA256, LENDER_ORG, AppFactory, Keys, make_keys
 from tests.api.routes.test_regulator import PLAN
 
 ROLES = [r.value for r in Role]
@@ -55,11 +55,13 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("POST", "/v1/consents"): {
             "url": "/v1/consents",
             "json": {
-                "org": "bank-c",
+                "org": LENDER_ORG,  # admitted for admin keys and for this lender's own
                 "uscc": city.c,
                 "purpose": "credit_review",
                 "valid_from": "2025-01-01",
                 "valid_until": "2025-12-31",
+                "evidence_sha256": EVIDENCE_SHA256,
+                "evidence_date": "2024-12-31",
             },
         },
         ("GET", "/v1/consents"): {"url": "/v1/consents"},

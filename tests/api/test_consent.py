@@ -20,6 +20,7 @@ from linkrisk.errors import ConsentRequired, InputError
 from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded
 from tests.api.city import make_uscc
+from tests.api.conftest import EVIDENCE_SHA256
 
 DAY = dt.timedelta(days=1)
 TODAY = dt.date(2025, 6, 30)
@@ -38,6 +39,8 @@ def consent(store: EmbeddedStore, **kw: object) -> object:
         "purpose": "credit_application",
         "valid_from": TODAY - DAY,
         "valid_until": TODAY + DAY,
+        "evidence_sha256": EVIDENCE_SHA256,
+        "evidence_date": TODAY - 2 * DAY,
         **kw,
     }
     return create_consent(store, **args)  # type: ignore[arg-type]
@@ -50,6 +53,14 @@ def test_creation_is_validated(store: EmbeddedStore) -> None:
         consent(store, purpose="marketing")
     with pytest.raises(InputError, match="ends"):
         consent(store, valid_from=TODAY, valid_until=TODAY - DAY)
+    with pytest.raises(InputError, match="SHA-256"):
+        consent(store, evidence_sha256="0" * 63)
+    with pytest.raises(InputError, match="future"):
+        consent(store, evidence_date=dt.date.today() + DAY, valid_until=dt.date.today() + 9 * DAY)
+    with pytest.raises(InputError, match="after the consent ends"):
+        consent(store, evidence_date=TODAY + 2 * DAY)
+    upper = consent(store, evidence_sha256=EVIDENCE_SHA256.upper())
+    assert upper.evidence_sha256 == EVIDENCE_SHA256  # type: ignore[attr-defined]
     assert consent(store, sid=A.lower()).sid == A  # type: ignore[attr-defined]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -49,8 +51,10 @@ def test_keys(settings: Settings) -> None:
     assert bad.exit_code != 0
 
 
-def test_consents(settings: Settings) -> None:
+def test_consents(settings: Settings, tmp_path: Path) -> None:
     uscc = make_uscc(7)
+    letter = tmp_path / "授权书.pdf"
+    letter.write_bytes(b"%PDF a synthetic signed authorisation")
     made = json.loads(
         run(
             "consents",
@@ -65,9 +69,34 @@ def test_consents(settings: Settings) -> None:
             "2025-01-01",
             "--until",
             "2099-01-01",
+            "--evidence-date",
+            "2024-12-31",
+            "--evidence-file",
+            str(letter),
             "--json",
         )
     )
+    assert made["evidence_sha256"] == hashlib.sha256(letter.read_bytes()).hexdigest()
+    missing = runner.invoke(
+        app,
+        [
+            "consents",
+            "create",
+            "--org",
+            "b",
+            "--uscc",
+            uscc,
+            "--purpose",
+            "credit_review",
+            "--from",
+            "2025-01-01",
+            "--until",
+            "2025-02-01",
+            "--evidence-date",
+            "2024-12-31",
+        ],
+    )
+    assert missing.exit_code != 0
     listed = json.loads(run("consents", "list", "--org", "bank-a", "--active", "--json"))
     assert listed["total"] == 1 and listed["items"][0]["uscc"] == uscc
     run("consents", "revoke", made["consent_id"])

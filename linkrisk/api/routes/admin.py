@@ -1,4 +1,9 @@
-"""Administration: who am I, keys, consents (授权) for lenders, and the audit log."""
+"""Administration: who am I, keys, consents (授权) for lenders, and the audit log.
+
+Consents are the subjects' authorisations held by lenders: admin keys record, read and revoke
+all of them; a lender key records and reads its own organisation's (another's are 403 to name,
+404 to fetch — their existence is not told); regulators and investigators have no access.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,9 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from linkrisk.api.audit_verify import verify_audit
-from linkrisk.api.auth import ApiKey, list_keys
+from linkrisk.api.auth import ApiKey, Role, list_keys
 from linkrisk.api.consent import Consent, create_consent, get_consent, list_consents, revoke_consent
-from linkrisk.api.deps import Admin, AnyRole, AppServices, ConsentManager, Context, Store
+from linkrisk.api.deps import Admin, AnyRole, AppServices, ConsentKeeper, Context, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     AuditList,
@@ -22,6 +27,7 @@ from linkrisk.api.schemas import (
     ConsentPublic,
     KeyPublic,
 )
+from linkrisk.errors import Forbidden, InputError, NotFound
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 SQLITE_MAX_INT = 2**63 - 1  # a larger sequence number cannot reach SQLite (OverflowError)
@@ -55,6 +61,8 @@ def consent_public(c: Consent) -> ConsentPublic:
         created_by=c.created_by,
         revoked=c.revoked,
         revoked_by=c.revoked_by,
+        evidence_sha256=c.evidence_sha256,
+        evidence_date=c.evidence_date,
         active=c.active_on(date.today()),
     )
 
@@ -69,28 +77,49 @@ async def keys(_: Admin, store: Store) -> list[KeyPublic]:
     return [key_public(k) for k in list_keys(store)]
 
 
-@router.post("/consents", status_code=201, summary="Record a lender's consent (授权) for a subject")
+def consent_org(key: ApiKey, org: str | None) -> str:
+    """The organisation whose consents ``key`` works on: its own for a lender key (naming another
+    is ``Forbidden``); the one named for an admin key (``InputError`` if none)."""
+    if key.role is Role.LENDER:
+        if org is not None and org.strip() != key.org:
+            raise Forbidden(
+                f"a lender key works on its own organisation's consents ({key.org}), not {org}'s",
+                org=org,
+            )
+        return key.org
+    if org is None or not org.strip():
+        raise InputError("name the lender organisation of the consent (org)", field="org")
+    return org
+
+
+@router.post(
+    "/consents",
+    status_code=201,
+    summary="Record a lender's consent (授权) for a subject, with the authorisation's evidence",
+)
 async def add_consent(
-    body: ConsentCreate, key: ConsentManager, store: Store, ctx: Context
+    body: ConsentCreate, key: ConsentKeeper, store: Store, ctx: Context
 ) -> ConsentPublic:
     ctx.touch(body.uscc)
     ctx.purpose = body.purpose.value
     consent = create_consent(
         store,
-        org=body.org,
+        org=consent_org(key, body.org),
         sid=body.uscc,
         purpose=body.purpose,
         valid_from=body.valid_from,
         valid_until=body.valid_until,
+        evidence_sha256=body.evidence_sha256,
+        evidence_date=body.evidence_date,
         reference=body.reference,
         created_by=key.key_id,
     )
     return consent_public(consent)
 
 
-@router.get("/consents", summary="Consents, newest first")
+@router.get("/consents", summary="Consents, newest first (a lender key: its organisation's)")
 async def consents(
-    _: ConsentManager,
+    key: ConsentKeeper,
     store: Store,
     ctx: Context,
     org: str | None = None,
@@ -103,7 +132,7 @@ async def consents(
         ctx.touch(uscc)
     items, total = list_consents(
         store,
-        org=org,
+        org=consent_org(key, org) if key.role is Role.LENDER else org,
         sid=uscc.strip().upper() if uscc else None,
         active_on=date.today() if active else None,
         limit=limit,
@@ -114,17 +143,17 @@ async def consents(
     )
 
 
-@router.get("/consents/{consent_id}", summary="One consent")
-async def consent(consent_id: str, _: ConsentManager, store: Store, ctx: Context) -> ConsentPublic:
+@router.get("/consents/{consent_id}", summary="One consent (a lender key: its organisation's)")
+async def consent(consent_id: str, key: ConsentKeeper, store: Store, ctx: Context) -> ConsentPublic:
     found = get_consent(store, consent_id)
+    if key.role is Role.LENDER and found.org != key.org:
+        raise NotFound(f"no consent with id {consent_id}")  # as for an unknown id
     ctx.touch(found.sid)
     return consent_public(found)
 
 
 @router.post("/consents/{consent_id}/revoke", summary="Revoke a consent (the record is kept)")
-async def revoke(
-    consent_id: str, key: ConsentManager, services: AppServices, ctx: Context
-) -> ConsentPublic:
+async def revoke(consent_id: str, key: Admin, services: AppServices, ctx: Context) -> ConsentPublic:
     found = revoke_consent(services.store, consent_id, revoked_by=key.key_id)
     services.consents.forget()
     ctx.touch(found.sid)

@@ -1,5 +1,5 @@
-"""Administrators' bodies: API keys (never the secret), consents (授权) as recorded and
-revoked, and pages and verification of the hash-chained audit log."""
+"""Administrators' bodies: API keys (never the secret), consents (授权) as recorded (by admin, or
+by a lender for its own organisation) and revoked, and pages and verification of the audit log."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from pydantic import ConfigDict, Field
 from linkrisk.api.auth import Role
 from linkrisk.api.consent import Purpose
 from linkrisk.api.schemas.base import USCC_EXAMPLE, USCC_PATTERN, Schema
+
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+SHA256_EXAMPLE = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"  # of "test"
 
 
 # -- keys --------------------------------------------------------------------------------------
@@ -36,16 +39,29 @@ class ConsentCreate(Schema):
                     "purpose": "credit_application",
                     "valid_from": "2025-01-01",
                     "valid_until": "2025-12-31",
+                    "evidence_sha256": SHA256_EXAMPLE,
+                    "evidence_date": "2024-12-30",
                     "reference": "授权书-2025-0001",
                 }
             ]
         },
     )
-    org: str = Field(min_length=1, max_length=100)
+    org: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="the lender organisation; required for admin keys, and a lender key's own"
+        " organisation (the default) for lender keys",
+    )
     uscc: str = Field(pattern=USCC_PATTERN)
     purpose: Purpose
     valid_from: date
     valid_until: date
+    evidence_sha256: str = Field(
+        pattern=SHA256_PATTERN,
+        description="SHA-256 of the signed authorisation document (授权书), kept by the lender",
+    )
+    evidence_date: date = Field(description="the day the authorisation was signed")
     reference: str | None = Field(None, max_length=200, description="the signed consent's number")
 
 
@@ -61,6 +77,8 @@ class ConsentPublic(Schema):
     created_by: str | None
     revoked: str | None
     revoked_by: str | None
+    evidence_sha256: str | None = Field(description="null only for consents recorded before")
+    evidence_date: date | None
     active: bool
 
 

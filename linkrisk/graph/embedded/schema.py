@@ -292,6 +292,13 @@ INSERT OR IGNORE INTO audit_legacy (id, upto)
 # revoked key is told from a typo in the audit log; NULL in the records written before.
 AUDIT_AUTH = "ALTER TABLE audit ADD COLUMN auth TEXT"
 
+# A consent carries the evidence of the authorisation it records: the SHA-256 of the signed
+# document and the day it was signed (NULL for the consents recorded before they were required).
+CONSENT_EVIDENCE = """
+ALTER TABLE consents ADD COLUMN evidence_sha256 TEXT;
+ALTER TABLE consents ADD COLUMN evidence_date TEXT
+"""
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
@@ -303,4 +310,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (7, CHECK_JOB_READERS),
     (8, AUDIT_KEYED),
     (9, AUDIT_AUTH),
+    (10, CONSENT_EVIDENCE),
 ]

@@ -7,13 +7,15 @@ import sqlite3
 from fastapi.testclient import TestClient
 
 from tests.api.city import City
-from tests.api.conftest import Keys, services_of
+from tests.api.conftest import EVIDENCE_SHA256, Keys, services_of
 
 CONSENT = {
     "org": "bank-c",
     "purpose": "post_loan_monitoring",
     "valid_from": "2025-01-01",
     "valid_until": "2099-12-31",
+    "evidence_sha256": EVIDENCE_SHA256,
+    "evidence_date": "2024-12-20",
     "reference": "授权书-0001",
 }
 
@@ -28,11 +30,12 @@ def test_me_and_keys(client: TestClient, keys: Keys) -> None:
 
 def test_consent_lifecycle_through_the_api(client: TestClient, keys: Keys, city: City) -> None:
     made = client.post(
-        "/v1/consents", json={**CONSENT, "uscc": city.c}, headers=keys.headers("regulator")
+        "/v1/consents", json={**CONSENT, "uscc": city.c}, headers=keys.headers("admin")
     )
     assert made.status_code == 201
     consent = made.json()
-    assert consent["active"] and consent["created_by"] == keys.regulator[:11]
+    assert consent["active"] and consent["created_by"] == keys.admin[:11]
+    assert (consent["evidence_sha256"], consent["evidence_date"]) == (EVIDENCE_SHA256, "2024-12-20")
     found = client.get(
         "/v1/consents", params={"org": "bank-c"}, headers=keys.headers("admin")
     ).json()

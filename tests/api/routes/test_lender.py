@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 
 from linkrisk.api.consent import create_consent, revoke_consent
 from tests.api.city import City, make_uscc
-from tests.api.conftest import LENDER_ORG, Keys, services_of
+from tests.api.conftest import EVIDENCE_SHA256, LENDER_ORG, Keys, services_of
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)
+SIGNED = dt.date(2020, 1, 2)  # the day the (synthetic) authorisations were signed
 SCORE_FIELDS = {
     "uscc",
     "score",
@@ -109,6 +110,8 @@ def test_consent_outside_its_dates_is_refused(
         purpose="credit_review",
         valid_from=start,
         valid_until=end,
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=SIGNED,
     )
     assert why in _refusal(score(client, keys, city.c, purpose="credit_review"))["reason"]
 
@@ -122,6 +125,8 @@ def test_consent_valid_on_its_last_day(client: TestClient, keys: Keys, city: Cit
         purpose="credit_review",
         valid_from=TODAY - DAY,
         valid_until=TODAY,
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=SIGNED,
     )
     assert score(client, keys, city.c, purpose="credit_review").status_code == 200
 
@@ -135,6 +140,8 @@ def test_revoked_consent_is_refused(client: TestClient, keys: Keys, city: City) 
         purpose="credit_review",
         valid_from=TODAY - DAY,
         valid_until=TODAY + DAY,
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=SIGNED,
     )
     assert score(client, keys, city.d, purpose="credit_review").status_code == 200
     revoke_consent(store, consent.consent_id)  # e.g. by the CLI, in another process
@@ -163,6 +170,8 @@ def test_consent_is_checked_before_the_subject_is_looked_up(client: TestClient, 
         purpose="credit_application",
         valid_from=TODAY,
         valid_until=TODAY,
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=SIGNED,
     )
     response = score(client, keys, unknown)
     assert response.status_code == 404 and response.json()["type"] == "/problems/not-found"
@@ -191,6 +200,8 @@ def test_batch_reports_each_subjects_consent_outcome(
         purpose="credit_application",
         valid_from=TODAY,
         valid_until=TODAY,
+        evidence_sha256=EVIDENCE_SHA256,
+        evidence_date=SIGNED,
     )
     response = client.post(
         "/v1/scores:batch",
