@@ -255,3 +255,13 @@ def test_a_checkpoint_follows_records_within_the_configured_seconds(
         time.sleep(0.05)
         seqs = [json.loads(line)["seq"] for line in checkpoints(city_settings(client)).open()]
     assert seqs[0] == 0 and seqs[-1] == 3, seqs
+
+
+def test_production_needs_its_own_audit_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINKRISK_AUDIT_KEY")
+    base = {"_env_file": None, "env": "production", "id_hash_key": "an-id-secret"}
+    with pytest.raises(ValueError, match="LINKRISK_AUDIT_KEY must be set"):
+        Settings(**base).check_production()  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must differ"):
+        Settings(**base, audit_key="an-id-secret").check_production()  # type: ignore[arg-type]
+    Settings(**base, audit_key="an-audit-secret").check_production()  # type: ignore[arg-type]
