@@ -201,8 +201,11 @@ def consents_create(
     reference: Annotated[str | None, typer.Option(help="the signed consent's number")] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Record a consent (授权) for a lender to query a subject's score for a purpose, with the
-    evidence of the authorisation (the signed document's SHA-256 and date)."""
+    """Record a consent (授权) for a lender to query a subject's score for a purpose.
+
+    The evidence of the authorisation is required: the signed document's SHA-256 (given, or
+    computed from --evidence-file; the file itself is not kept) and the day it was signed.
+    """
     from linkrisk.api.consent import create_consent
 
     if (evidence_sha256 is None) == (evidence_file is None):
@@ -318,8 +321,11 @@ def _audit_config() -> tuple[Settings, AuditConfig]:
 
 @audit_app.command("verify")
 def audit_verify(json: JsonFlag = False) -> None:
-    """Verify the keyed hash chain and every checkpoint; exits 2 naming the first altered,
-    removed, reordered or forged record, or the checkpoint the log contradicts (cut, replaced)."""
+    """Verify the keyed hash chain and every checkpoint (exit 2 names what does not verify).
+
+    Finds altered, removed, reordered or forged records, and the checkpoints the log
+    contradicts: a cut tail, a replaced or emptied log, keyed records passed off as legacy.
+    """
     from linkrisk.api.audit_verify import verify_audit
 
     settings, config = _audit_config()
@@ -355,8 +361,10 @@ def audit_verify(json: JsonFlag = False) -> None:
 
 @audit_app.command("checkpoint")
 def audit_checkpoint(json: JsonFlag = False) -> None:
-    """Verify the log, then append a signed checkpoint of its head to the checkpoint file now
-    and print it (keep a copy elsewhere: it anchors the log outside the database)."""
+    """Verify the log, then sign its head now, append it to the checkpoint file and print it.
+
+    Keep a copy of the checkpoints elsewhere: they anchor the log outside the database.
+    """
     from linkrisk.api.audit_verify import write_checkpoint
 
     settings, config = _audit_config()
