@@ -9,6 +9,9 @@ Operational tables (scores, plans, consents, keys, audit) are added by later mig
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import pyarrow as pa
 
 from linkrisk.loaders.records import MENTIONS, SUBJECTS, TABLES, Table, stored_in
@@ -298,6 +301,21 @@ CONSENT_EVIDENCE = """
 ALTER TABLE consents ADD COLUMN evidence_sha256 TEXT;
 ALTER TABLE consents ADD COLUMN evidence_date TEXT
 """
+
+_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def statement_needed(conn: sqlite3.Connection, statement: str) -> bool:
+    """False for an ``ALTER TABLE t ADD COLUMN c`` whose column exists: SQLite has no ``IF NOT
+    EXISTS`` for columns, and every migration must be safe to run again (as after a rollback of
+    ``user_version``), like its ``CREATE … IF NOT EXISTS`` statements."""
+    match = _ADD_COLUMN.match(statement)
+    if match is None:
+        return True
+    table, column = match.groups()
+    columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    return column not in columns
+
 
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [

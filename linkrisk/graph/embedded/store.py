@@ -26,7 +26,7 @@ from linkrisk.graph.embedded.arrow_reader import stream_table
 from linkrisk.graph.embedded.load_locks import LoadLocks
 from linkrisk.graph.embedded.mirror import GENERATION_SQL, Mirror, PendingSegment, bump_generations
 from linkrisk.graph.embedded.rows import finish_load_statement, for_sqlite
-from linkrisk.graph.embedded.schema import MIGRATIONS, upsert_sql
+from linkrisk.graph.embedded.schema import MIGRATIONS, statement_needed, upsert_sql
 from linkrisk.graph.store import LoadRecord
 from linkrisk.loaders.records import MENTIONS, TABLES, WRITABLE, stored_in
 
@@ -72,7 +72,7 @@ class EmbeddedStore:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     for statement in script.split(";\n"):
-                        if statement.strip():
+                        if statement.strip() and statement_needed(self._conn, statement):
                             self._conn.execute(statement)
                     self._conn.execute(f"PRAGMA user_version = {version}")
                     self._conn.execute("COMMIT")

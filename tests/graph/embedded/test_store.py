@@ -23,6 +23,16 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
     assert store.schema_version == MIGRATIONS[-1][0]
 
 
+def test_every_migration_can_run_again(tmp_path: Path) -> None:
+    """As when ``user_version`` was rolled back: columns added once are not added twice."""
+    store = EmbeddedStore(tmp_path / "s.db")
+    store.migrate()
+    store.execute("PRAGMA user_version = 0")
+    store.migrate()
+    assert store.schema_version == MIGRATIONS[-1][0]
+    assert [r[1] for r in store.execute("PRAGMA table_info(audit)")].count("auth") == 1
+
+
 WRITER = textwrap.dedent(
     """
     import sys, pyarrow as pa
