@@ -32,6 +32,11 @@ def legacy_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode()).hexdigest()
 
 
+def same(computed: str, stored: str) -> bool:
+    """Constant-time comparison of a computed hash with a stored one (whatever text it holds)."""
+    return hmac.compare_digest(computed.encode(), stored.encode("utf-8", "backslashreplace"))
+
+
 def _derive(secret: bytes, purpose: str) -> bytes:
     return hmac.new(secret, f"linkrisk audit {purpose} v1".encode(), hashlib.sha256).digest()
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from linkrisk.api.audit_chain import GENESIS, AuditKey
+from linkrisk.api.audit_chain import GENESIS, AuditKey, same
 from linkrisk.errors import IntegrityError
 
 VERSION = 1
@@ -72,37 +72,39 @@ def read_checkpoints(path: Path | None, key: AuditKey) -> list[Checkpoint]:
         return []
     checkpoints: list[Checkpoint] = []
     prev = GENESIS
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            checkpoint = _parse(text, number)
-            if checkpoint.key != key.fingerprint:
-                raise IntegrityError(
-                    f"audit checkpoint {number} was signed with another key (fingerprint"
-                    f" {checkpoint.key}, LINKRISK_AUDIT_KEY has {key.fingerprint}): forged, or"
-                    " the key is not the one the log was written with",
-                    checkpoint=number,
-                )
-            if key.sign(checkpoint.signed_fields()) != checkpoint.sig:
-                raise IntegrityError(
-                    f"audit checkpoint {number} has a bad signature: forged or altered",
-                    checkpoint=number,
-                )
-            if checkpoint.prev != prev:
-                raise IntegrityError(
-                    f"audit checkpoint {number} does not follow the one before it: checkpoints"
-                    " were removed or reordered",
-                    checkpoint=number,
-                )
-            if checkpoints and checkpoint.seq < checkpoints[-1].seq:
-                raise IntegrityError(
-                    f"audit checkpoint {number} records fewer records ({checkpoint.seq}) than the"
-                    f" one before it ({checkpoints[-1].seq})",
-                    checkpoint=number,
-                )
-            checkpoints.append(checkpoint)
-            prev = checkpoint.sig
+    with path.open("rb") as file:
+        fcntl.flock(file, fcntl.LOCK_SH)  # no line half-appended by a writer
+        lines = file.read().decode("utf-8", "replace").splitlines()
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        checkpoint = _parse(text, number)
+        if checkpoint.key != key.fingerprint:
+            raise IntegrityError(
+                f"audit checkpoint {number} was signed with another key (fingerprint"
+                f" {checkpoint.key}, LINKRISK_AUDIT_KEY has {key.fingerprint}): forged, or"
+                " the key is not the one the log was written with",
+                checkpoint=number,
+            )
+        if not same(key.sign(checkpoint.signed_fields()), checkpoint.sig):
+            raise IntegrityError(
+                f"audit checkpoint {number} has a bad signature: forged or altered",
+                checkpoint=number,
+            )
+        if checkpoint.prev != prev:
+            raise IntegrityError(
+                f"audit checkpoint {number} does not follow the one before it: checkpoints"
+                " were removed or reordered",
+                checkpoint=number,
+            )
+        if checkpoints and checkpoint.seq < checkpoints[-1].seq:
+            raise IntegrityError(
+                f"audit checkpoint {number} records fewer records ({checkpoint.seq}) than the"
+                f" one before it ({checkpoints[-1].seq})",
+                checkpoint=number,
+            )
+        checkpoints.append(checkpoint)
+        prev = checkpoint.sig
     return checkpoints
 
 

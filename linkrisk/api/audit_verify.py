@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linkrisk.api.audit import connect, read_head, read_legacy, tables_checked
-from linkrisk.api.audit_chain import GENESIS, AuditConfig, AuditKey, legacy_hash
+from linkrisk.api.audit_chain import GENESIS, AuditConfig, AuditKey, legacy_hash, same
 from linkrisk.api.audit_checkpoints import Checkpoint, append_checkpoint, read_checkpoints
 from linkrisk.api.audit_records import SELECT_RECORDS, AuditRecord, record_of
 from linkrisk.errors import IntegrityError
@@ -67,7 +67,7 @@ def _walk(
                 raise IntegrityError(
                     f"audit record {rec.seq} was altered (hash mismatch)", seq=rec.seq
                 )
-        elif key.record_hash(prev, rec.body()) != rec.hash:
+        elif not same(key.record_hash(prev, rec.body()), rec.hash):
             raise IntegrityError(
                 f"audit record {rec.seq} was altered: its keyed hash does not verify (or"
                 " LINKRISK_AUDIT_KEY is not the key the log was written with)",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from linkrisk.api.audit_chain import AuditConfig
 from tests.api.conftest import Keys, services_of
 from tests.security.conftest import run_cli, sql
 
@@ -61,3 +62,21 @@ def test_a_dropped_audit_table_is_named(
     response = client.get("/v1/audit", headers=keys.headers("admin"))
     assert response.status_code == 409, response.text
     assert response.json()["type"] == "/problems/integrity" and table in response.json()["detail"]
+
+
+def test_hashes_and_signatures_of_any_text_are_compared_not_crashed_on(
+    client: TestClient, keys: Keys, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(3):
+        client.get("/v1/me", headers=keys.headers("lender"))
+    settings = services_of(client).settings
+    sql(settings.db_path, "UPDATE audit SET hash = '散列' WHERE seq = 2")
+    code, out = run_cli(capsys, "audit", "verify")
+    assert code == 2 and "record 2" in out and "Traceback" not in out, out
+    sql(settings.db_path, "UPDATE audit SET hash = prev_hash WHERE seq = 2")  # still wrong
+    fingerprint = AuditConfig.from_settings(settings).key.fingerprint
+    with settings.audit_checkpoint_path.open("a") as file:  # a signature no encoder accepts
+        file.write('{"v": 1, "seq": 9, "head": "", "legacy_upto": 0, "ts": "", "prev": "",')
+        file.write(f' "key": "{fingerprint}", "sig": "\\ud800"}}\n')
+    code, out = run_cli(capsys, "audit", "verify")
+    assert code == 2 and "checkpoint" in out and "Traceback" not in out, out
