@@ -9,7 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-import linkrisk.cli.api  # noqa: F401  (registers the commands)
+import linkrisk.cli.api
+import linkrisk.cli.audit  # noqa: F401
 from linkrisk.api.audit import AuditEntry, AuditLog
 from linkrisk.api.audit_chain import AuditConfig
 from linkrisk.cli import app
