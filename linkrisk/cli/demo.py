@@ -18,8 +18,10 @@ from linkrisk.cli import app
 from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.store_location import export_line
 from linkrisk.config import Settings, get_settings
+from linkrisk.errors import InputError
 
 DEMO_AS_OF = date(2026, 10, 31)  # the generated city's "today": five years of history end here
+STORES = ("embedded", "neo4j")
 DIRTY_RATE = 0.001  # a few realistic bad rows, so the demo shows the reject files at work
 
 
@@ -36,7 +38,16 @@ def _step(title: str, summary: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _settings_for(directory: Path, store: str | None, neo4j_uri: str | None) -> Settings:
     """Point every component (including the server we start) at the demo's data directory and,
-    when given, at the graph store and Neo4j server."""
+    when given, at the graph store and Neo4j server (``--neo4j-uri`` alone means Neo4j). Both
+    are checked before anything is changed: the environment outlives a refused command."""
+    from linkrisk.graph.neo4j.store import BOLT_SCHEMES
+
+    if neo4j_uri and store is None:
+        store = "neo4j"
+    if store is not None and store not in STORES:
+        raise InputError(f"unknown store {store!r}: use 'embedded' or 'neo4j'")
+    if neo4j_uri is not None and neo4j_uri.split("://", 1)[0] not in BOLT_SCHEMES:
+        raise InputError("--neo4j-uri takes bolt://host:port or neo4j://host:port (+s / +ssc: TLS)")
     os.environ["LINKRISK_DATA_DIR"] = str((directory / "data").resolve())
     if store:
         os.environ["LINKRISK_STORE"] = store

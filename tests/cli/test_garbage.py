@@ -9,6 +9,7 @@ exit code 2 (click's usage error; ``LinkriskError``s are mapped to it), never an
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -99,3 +100,16 @@ def test_garbage_is_refused_in_one_message(
     assert "Traceback" not in output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Error" in output or "error:" in output, output
+
+
+def test_a_refused_demo_leaves_the_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo points the environment at its store for the server it starts; a refused
+    ``--store`` or ``--neo4j-uri`` must not leave that behind for the next command."""
+    monkeypatch.delenv("LINKRISK_STORE", raising=False)
+    monkeypatch.delenv("LINKRISK_NEO4J_URI", raising=False)
+    before = os.environ.get("LINKRISK_DATA_DIR")
+    for bad in (["--store", "nope"], ["--neo4j-uri", "http://127.0.0.1:7474"]):
+        result = CliRunner().invoke(app, ["demo", "--no-serve", *bad])
+        assert result.exit_code == 2
+        assert "LINKRISK_STORE" not in os.environ and "LINKRISK_NEO4J_URI" not in os.environ
+        assert os.environ.get("LINKRISK_DATA_DIR") == before
