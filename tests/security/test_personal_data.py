@@ -61,6 +61,8 @@ def test_dual_valid_number_is_no_consent_subject(client: TestClient, keys: Keys)
             "purpose": "credit_application",
             "valid_from": "2025-01-01",
             "valid_until": "2025-12-31",
+            "evidence_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "evidence_date": "2024-12-20",
         },
         headers=keys.headers("admin"),
     )

@@ -64,6 +64,11 @@ def metadata(name: str, **extra: Any) -> dict[str, Any]:
     return {"app": APP, "query": name, **extra}
 
 
+def first_line(exc: BaseException) -> str:
+    """The driver's message without the per-address lines it appends (one line for a user)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 @contextmanager
 def _guarded(uri: str) -> Iterator[None]:
     """Driver errors as linkrisk errors: an unreachable server is 503, a broken key is 409."""
@@ -71,7 +76,7 @@ def _guarded(uri: str) -> Iterator[None]:
         yield
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
         # TransientError: still failing after the driver's retries (e.g. a database starting)
-        raise StoreUnavailable(f"Neo4j at {uri} is unavailable: {exc}") from exc
+        raise StoreUnavailable(f"Neo4j at {uri} is unavailable: {first_line(exc)}") from exc
     except ConstraintError as exc:
         raise Conflict(f"Neo4j refused a write that breaks a uniqueness constraint: {exc}") from exc
 
@@ -166,7 +171,8 @@ class Neo4jStore:
         try:
             self.read(cypher.PING)
         except (DriverError, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {exc}") from exc
+            detail = f"Neo4j at {self.uri} is unavailable: {first_line(exc)}"
+            raise StoreUnavailable(detail) from exc
 
     # -- the gateway: every statement goes through these two ---------------------------------
     def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]:
