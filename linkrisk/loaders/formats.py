@@ -6,6 +6,7 @@ Typed cells become the text the normalisers read: dates ``2021-03-05``, whole nu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -203,10 +204,8 @@ def _utf8(data: bytes, encoding: str, first_line: int, malformed: list[Reject]) 
     """A block as UTF-8; a line that is not valid ``encoding`` is rejected (left blank)."""
     if encoding == "utf-8":
         return data.removeprefix(b"\xef\xbb\xbf")
-    try:
+    with contextlib.suppress(UnicodeDecodeError):  # a damaged line: decoded line by line below
         return data.decode(encoding).encode("utf-8")
-    except UnicodeDecodeError:
-        pass
     lines = []
     for offset, raw in enumerate(data.split(b"\n")):
         try:

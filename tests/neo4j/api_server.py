@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -38,11 +39,9 @@ def serving(env: dict[str, str], cwd: Path, timeout: float = 120.0) -> Iterator[
         while True:
             if child.poll() is not None:
                 raise RuntimeError(f"the API exited ({child.returncode}):\n{log.read_text()}")
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
                 if httpx.get(base + "/healthz", timeout=2).status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the API did not answer in {timeout} s:\n{log.read_text()}")
             time.sleep(0.3)
