@@ -15,24 +15,20 @@ values, so partial contact groups never invent ``SAME_CONTACT`` links.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
 
 from linkrisk.errors import NotFound
 from linkrisk.graph.relations import ContactKind, RelType
-from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
-from linkrisk.graph.snapshot.build import build_snapshot
+from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.graph.snapshot.build import build_in_memory
 from linkrisk.loaders.records import TABLES
 
 #: a per-subject relation limit that never binds (searches expand their ends in full)
 UNLIMITED = 2**62
-#: where the small snapshots are written and read back (tmpfs when the machine has one)
-SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
 #: relation type → canonical table and the names of its two ends
 EDGE_TABLES: dict[RelType, tuple[str, str, str]] = {
     RelType.HOLDS: ("holdings", "src", "dst"),
@@ -246,12 +242,10 @@ class Region:
         }
 
     def snapshot(self) -> Snapshot:
-        """A snapshot of the fetched rows as of the source's date (``build_snapshot`` itself)."""
-        with tempfile.TemporaryDirectory(prefix="linkrisk-region-", dir=SCRATCH) as scratch:
-            path = build_snapshot(
-                TableStore(self.tables()),  # type: ignore[arg-type]
-                Path(scratch),
-                as_of=self.source.as_of,
-                supernode_cap=self.supernode_cap,
-            )
-            return load_snapshot(path, mmap=False)
+        """A snapshot of the fetched rows as of the source's date (built by the same code as a
+        published snapshot, in memory)."""
+        return build_in_memory(
+            TableStore(self.tables()),  # type: ignore[arg-type]
+            as_of=self.source.as_of,
+            supernode_cap=self.supernode_cap,
+        )

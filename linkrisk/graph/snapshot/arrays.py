@@ -38,6 +38,7 @@ from linkrisk.graph.relations import RelType
 from linkrisk.loaders.keys import key_problem, normalise_key
 
 CURRENT = "CURRENT"  # file in the snapshot root naming the published version
+CSR_ARRAYS = ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge")  # of every relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,34 +142,41 @@ class Snapshot:
         return {k: v[lo:hi] for k, v in self.inspections.items() if k != "indptr"}
 
 
-def _load_dir(directory: Path, mmap: bool) -> dict[str, np.ndarray]:
-    if mmap:
-        return {p.stem: np.load(p, mmap_mode="r") for p in sorted(directory.glob("*.npy"))}
-    return {p.stem: np.load(p) for p in sorted(directory.glob("*.npy"))}
-
-
 def load_snapshot(path: Path, *, mmap: bool = True) -> Snapshot:
     """Load a snapshot directory (memory-mapped by default)."""
     meta_path = path / "meta.json"
     if not meta_path.exists():
         raise NotReady(f"no snapshot at {path}: run `linkrisk snapshot` first")
-    meta = json.loads(meta_path.read_text())
-    nodes = _load_dir(path / "nodes", mmap)
+    arrays = {
+        f"{file.parent.relative_to(path).as_posix()}/{file.stem}": (
+            np.load(file, mmap_mode="r") if mmap else np.load(file)
+        )
+        for file in path.glob("*/**/*.npy")
+    }
+    return assemble(path, json.loads(meta_path.read_text()), arrays)
+
+
+def assemble(path: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Snapshot:
+    """A snapshot from its arrays, keyed by their places in a snapshot directory without the
+    suffix (``nodes/sid``, ``rel/HOLDS/indptr``, ``events/indptr`` …)."""
+    folders: dict[str, dict[str, np.ndarray]] = {}
+    for key, array in sorted(arrays.items()):
+        folder, _, name = key.rpartition("/")
+        folders.setdefault(folder, {})[name] = array
+    nodes = folders.pop("nodes", {})
     relations = {}
     for rel in RelType:
-        arrays = _load_dir(path / "rel" / rel.value, mmap)
-        core = {
-            k: arrays.pop(k) for k in ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge")
-        }
-        relations[rel] = Relation(rel, **core, attrs=arrays)
+        rest = folders.pop(f"rel/{rel.value}", {})
+        core = {k: rest.pop(k) for k in CSR_ARRAYS}
+        relations[rel] = Relation(rel, **core, attrs=rest)
     return Snapshot(
         path=path,
         meta=meta,
         sids=nodes.pop("sid"),
         nodes=nodes,
         relations=relations,
-        events=_load_dir(path / "events", mmap),
-        inspections=_load_dir(path / "inspections", mmap),
+        events=folders.pop("events", {}),
+        inspections=folders.pop("inspections", {}),
     )
 
 

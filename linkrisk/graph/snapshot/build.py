@@ -31,12 +31,13 @@ from linkrisk.arrays.sid_index import SidIndex, Strings
 from linkrisk.arrays.string_sort import string_order
 from linkrisk.graph.relations import CONTACT_CODES, NO_START, RelType
 from linkrisk.graph.snapshot import parts
+from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.graph.snapshot.parts import Arrays, build_csr
-from linkrisk.graph.snapshot.publish import Publisher
+from linkrisk.graph.snapshot.publish import InMemory, Publisher
 from linkrisk.graph.store import GraphStore
 from linkrisk.heap import kept_heap
 
-__all__ = ["Progress", "build_csr", "build_snapshot"]
+__all__ = ["Progress", "build_csr", "build_in_memory", "build_snapshot"]
 
 Progress = Callable[[str], None]
 SID_WIDTH = 33  # "P" + 32 hex digits; a USCC is 18
@@ -100,12 +101,34 @@ def build_snapshot(
     from the subjects; then the workers look the sid columns up, the largest first, and the
     calling thread turns each relation into CSR as soon as both its columns are known (the
     officers, looked up first and sorted last, are the longest chain of work)."""
+    pool = ThreadPoolExecutor(THREADS, "snapshot") if THREADS else _Inline(1)
+    with kept_heap():  # many large arrays made and dropped
+        path: Path = _build(store, Publisher(root), pool, as_of, supernode_cap, progress)
+        return path
+
+
+def build_in_memory(store: GraphStore, *, as_of: date, supernode_cap: int = 10) -> Snapshot:
+    """The snapshot of a small store (a Neo4j query's region), built exactly as
+    ``build_snapshot`` builds it but kept in memory: no digests, files or threads, whose fixed
+    cost dominated a region of a few dozen subjects (≈ 56 arrays written and read back)."""
+    snapshot: Snapshot = _build(store, InMemory(), _Inline(1), as_of, supernode_cap, None)
+    return snapshot
+
+
+def _build(
+    store: GraphStore,
+    out: Publisher | InMemory,
+    pool: ThreadPoolExecutor,
+    as_of: date | None,
+    supernode_cap: int,
+    progress: Progress | None,
+) -> Any:
+    """The build itself: ``out`` receives each array as it is final, then publishes them."""
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
     as_of = as_of or date.today()
     day = (as_of - date(1970, 1, 1)).days
-    pool = ThreadPoolExecutor(THREADS, "snapshot") if THREADS else _Inline(1)
-    with kept_heap(), Publisher(root) as out, pool:  # many large arrays made and dropped
+    with out, pool:
         say("subjects")
         subjects = _table(store, "subjects", SUBJECT_COLUMNS + CONTACTS)
         registered = np.flatnonzero(parts.days(subjects["reg_date"], NO_START) <= day)
@@ -175,7 +198,7 @@ def build_snapshot(
         return out.publish(as_of, stats)
 
 
-def _put(out: Publisher, stats: dict[str, Any], prefix: str, arrays: Arrays) -> None:
+def _put(out: Publisher | InMemory, stats: dict[str, Any], prefix: str, arrays: Arrays) -> None:
     """Hand a job's arrays to the publisher (digested and written at once), its counts to stats."""
     for key, value in arrays.items():
         if key.startswith("stats:"):

@@ -28,7 +28,7 @@ import blake3
 import numpy as np
 
 from linkrisk.graph.relations import RelType
-from linkrisk.graph.snapshot.arrays import CURRENT
+from linkrisk.graph.snapshot.arrays import CURRENT, Snapshot, assemble
 
 CHUNK = 32 << 20
 WORKERS = 2
@@ -108,3 +108,29 @@ class Publisher:
         pointer.write_text(version)
         os.replace(pointer, self.root / CURRENT)
         return final
+
+
+class InMemory:
+    """Where ``build_in_memory`` puts a snapshot's arrays: kept, neither digested nor written.
+
+    Its version says what it is (``YYYYMMDD-memory``): content digests are what make a published
+    version trustworthy, and an in-memory snapshot is never published.
+    """
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def __enter__(self) -> InMemory:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def put(self, key: str, array: np.ndarray) -> None:
+        if key in self.arrays:
+            raise ValueError(f"snapshot array {key} added twice")
+        self.arrays[key] = np.ascontiguousarray(array)
+
+    def publish(self, as_of: date, stats: dict[str, Any]) -> Snapshot:
+        meta = {"version": f"{as_of:%Y%m%d}-memory", "as_of": as_of.isoformat(), "stats": stats}
+        return assemble(Path(":memory:"), meta, self.arrays)

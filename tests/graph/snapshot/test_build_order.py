@@ -15,7 +15,7 @@ import pytest
 import linkrisk.graph.snapshot.build as snapshot_build
 from linkrisk.graph.relations import NO_END, NO_START, ROLE_CODES, RelType
 from linkrisk.graph.snapshot.arrays import Snapshot, load_snapshot
-from linkrisk.graph.snapshot.build import build_snapshot
+from linkrisk.graph.snapshot.build import build_in_memory, build_snapshot
 from linkrisk.graph.snapshot.publish import Publisher
 from linkrisk.graph.store import GraphStore
 from tests.factories import table
@@ -160,6 +160,22 @@ def test_shuffled_tables_give_the_identical_snapshot(tmp_path: Path, threads: in
             assert got[key].dtype == value.dtype, key
             np.testing.assert_array_equal(got[key], value, err_msg=key)
         assert {**again.meta["stats"], "seconds": 0} == {**first.meta["stats"], "seconds": 0}
+
+
+def test_the_in_memory_build_holds_the_published_arrays(tmp_path: Path) -> None:
+    """A Neo4j query region is built in memory: the same arrays, dtypes and stats as the
+    published snapshot of the same rows, and a version that says it was never published."""
+    tables = world(seed=13)
+    published = load_snapshot(build_snapshot(memory_store(tables), tmp_path, as_of=AS_OF))
+    kept = build_in_memory(memory_store(tables, shuffle=4), as_of=AS_OF, supernode_cap=10)
+    expected, got = arrays(published), arrays(kept)
+    assert sorted(got) == sorted(expected)
+    for key, value in expected.items():
+        assert got[key].dtype == value.dtype, key
+        np.testing.assert_array_equal(got[key], value, err_msg=key)
+    assert {**kept.meta["stats"], "seconds": 0} == {**published.meta["stats"], "seconds": 0}
+    assert kept.version == "20240630-memory" and kept.as_of == AS_OF
+    assert not any(tmp_path.glob(".tmp-*"))
 
 
 def test_edges_and_events_match_a_plain_computation(tmp_path: Path) -> None:
