@@ -27,7 +27,7 @@ from linkrisk.graph.neo4j.search import (
     fetch_paths,
     fetch_role_holders,
 )
-from linkrisk.graph.neo4j.subgraph import STORED, Region, SubgraphSource
+from linkrisk.graph.neo4j.subgraph import STORED, ContactGroup, Region, SubgraphSource
 from linkrisk.graph.queries.connections import MAX_SUBJECTS, PATHS_PER_PAIR
 from linkrisk.graph.queries.csr import WalkView, parse_rels
 from linkrisk.graph.queries.paths import connect
@@ -102,11 +102,13 @@ class Neo4jSource:
             cypher.CONTROL_EDGES, sids, min_share=min_share, role=Role.LEGAL_REPRESENTATIVE.value
         )
 
-    def contact_groups(
-        self, kind: ContactKind, sids: Sequence[str], limit: int
-    ) -> list[tuple[str, str, int, list[str]]]:
-        rows = self._rows(cypher.CONTACT_GROUPS[kind], sids, limit=limit)
-        return [(r["sid"], r["value"], int(r["size"]), list(r["members"])) for r in rows]
+    def contact_groups(self, sids: Sequence[str], limit: int) -> list[ContactGroup]:
+        return [
+            ContactGroup(kind, r["sid"], r[kind], int(r[f"{kind}_size"]), r[f"{kind}_members"])
+            for r in self._rows(cypher.CONTACT_GROUPS, sids, limit=limit)
+            for kind in ContactKind
+            if r[kind] is not None
+        ]
 
     def events(self, sids: Sequence[str]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -331,13 +333,14 @@ class Neo4jQueries:
         self._region().require(sid)
         cap = self.settings.supernode_cap
         found = []
-        for kind in ContactKind:
-            for _, _, size, members in self.source.contact_groups(kind, [sid], cap):
-                if size < 2:
-                    continue
-                if size > cap:  # a registered-agent address, a call centre: links nobody
-                    found.append(SharedContact(kind.value, size, (), supernode=True))
-                else:
-                    others = tuple(sorted(set(members) - {sid}))
-                    found.append(SharedContact(kind.value, size, others))
+        kinds = list(ContactKind)  # listed in this order, as the embedded store lists them
+        groups = sorted(self.source.contact_groups([sid], cap), key=lambda g: kinds.index(g.kind))
+        for group in groups:
+            if group.size < 2:
+                continue
+            if group.size > cap:  # a registered-agent address, a call centre: links nobody
+                found.append(SharedContact(group.kind.value, group.size, (), supernode=True))
+            else:
+                others = tuple(sorted({m["sid"] for m in group.members} - {sid}))
+                found.append(SharedContact(group.kind.value, group.size, others))
         return SharedContacts(sid, tuple(found))

@@ -88,7 +88,12 @@ def row_chunks(data: pa.Table, size: int) -> Iterator[list[dict[str, Any]]]:
 
 
 def _native(value: Any) -> Any:
-    """A driver value as Python: ``neo4j.time.Date`` → ``datetime.date``."""
+    """A driver value as Python: ``neo4j.time.Date`` → ``datetime.date``, also inside the maps
+    and lists a statement returns (the subject rows of map projections)."""
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
     to_native = getattr(value, "to_native", None)
     return to_native() if to_native is not None else value
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import pyarrow as pa
 
@@ -36,6 +36,16 @@ EDGE_TABLES: dict[RelType, tuple[str, str, str]] = {
     RelType.BRANCH: ("branches", "parent", "branch"),
 }
 STORED = tuple(EDGE_TABLES)  # the relation types Neo4j stores (SAME_CONTACT is derived)
+
+
+class ContactGroup(NamedTuple):
+    """The subjects sharing ``sid``'s value of one contact kind on the source's date."""
+
+    kind: ContactKind
+    sid: str
+    value: str
+    size: int  # registered subjects holding the value
+    members: list[dict[str, Any]]  # the first of them by sid (the cap + 1), as subject rows
 
 
 class SubgraphSource(Protocol):
@@ -57,17 +67,17 @@ class SubgraphSource(Protocol):
         limit: int,
     ) -> list[dict[str, Any]]:
         """Relations in force of each subject, ``limit`` each: rows ``anchor`` (the subject
-        asked about), ``rel, src, dst, share, subscribed, role, start_date, end_date``."""
+        asked about), ``rel, src, dst, share, subscribed, role, start_date, end_date`` and, where
+        the source has it, ``other``: the subject row of the end that is not the anchor."""
         ...
 
     def control_edges(self, sids: Sequence[str], min_share: float) -> list[dict[str, Any]]:
         """HOLDS with share ≥ ``min_share`` and legal-representative OFFICER edges of each."""
         ...
 
-    def contact_groups(
-        self, kind: ContactKind, sids: Sequence[str], limit: int
-    ) -> list[tuple[str, str, int, list[str]]]:
-        """(sid, value, group size, first ``limit`` members by sid) for each subject's value."""
+    def contact_groups(self, sids: Sequence[str], limit: int) -> list[ContactGroup]:
+        """Each subject's group of every contact kind it has a value of (members: the first
+        ``limit`` registered holders by sid, as subject rows)."""
         ...
 
     def events(self, sids: Sequence[str]) -> list[dict[str, Any]]:
@@ -154,6 +164,9 @@ class Region:
         """Record relation rows (deduplicated on their keys) and fetch their ends' subjects."""
         fresh = []
         for row in rows:
+            other = row.pop("other", None)
+            if other is not None:  # the far end's row came with the relation
+                self.subjects.setdefault(other["sid"], other)
             rel = RelType(row["rel"])
             key = edge_key(rel, row)
             if key not in self.edges:
@@ -189,20 +202,17 @@ class Region:
 
     def _expand_contacts(self, sids: list[str]) -> None:
         """Contact groups of 2..cap members link them all; larger ones link nobody."""
-        members_all: set[str] = set()
-        for kind in ContactKind:
-            for sid, value, size, members in self.source.contact_groups(
-                kind, sids, self.supernode_cap
-            ):
-                if not 2 <= size <= self.supernode_cap:
-                    continue
-                for member in [sid, *members]:
-                    self.contacts[member, kind] = value
-                others = set(members) - {sid}
-                self.adjacent[sid] |= others
-                self.degree[sid] += len(others)
-                members_all |= others
-        self.add_subjects(members_all)
+        for group in self.source.contact_groups(sids, self.supernode_cap):
+            if not 2 <= group.size <= self.supernode_cap:
+                continue
+            for row in group.members:
+                self.subjects.setdefault(row["sid"], row)
+            members = {row["sid"] for row in group.members}
+            for member in members | {group.sid}:
+                self.contacts[member, group.kind] = group.value
+            others = members - {group.sid}
+            self.adjacent[group.sid] |= others
+            self.degree[group.sid] += len(others)
 
     def is_hub(self, sid: str) -> bool:
         """Degree over the walked relations above the cap (the node is never expanded)."""

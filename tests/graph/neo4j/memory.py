@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from linkrisk.graph.neo4j.subgraph import EDGE_TABLES
+from linkrisk.graph.neo4j.subgraph import EDGE_TABLES, ContactGroup
 from linkrisk.graph.relations import ContactKind, RelType
 from linkrisk.loaders.records import Role
 
@@ -64,7 +64,7 @@ class MemorySource:
         out = []
         for sid in sids:
             mine = [
-                {**r, "anchor": sid}
+                {**r, "anchor": sid, "other": self._other(r, sid)}
                 for r in self.edge_rows
                 if r["rel"] in wanted
                 and ((r["src"] == sid and outgoing) or (r["dst"] == sid and incoming))
@@ -73,6 +73,10 @@ class MemorySource:
             ]
             out += self._shuffled(mine)[:limit]
         return self._shuffled(out)
+
+    def _other(self, row: dict[str, Any], sid: str) -> dict[str, Any]:
+        """The row of the far end, as the Cypher map projection returns it with the relation."""
+        return dict(self.subject_rows[row["dst"] if row["src"] == sid else row["src"]])
 
     def control_edges(self, sids: Sequence[str], min_share: float) -> list[dict[str, Any]]:
         self.calls.append(("control", len(sids)))
@@ -88,21 +92,21 @@ class MemorySource:
                     out.append(dict(r))
         return self._shuffled(out)
 
-    def contact_groups(
-        self, kind: ContactKind, sids: Sequence[str], limit: int
-    ) -> list[tuple[str, str, int, list[str]]]:
-        self.calls.append((f"contacts_{kind.value}", len(sids)))
+    def contact_groups(self, sids: Sequence[str], limit: int) -> list[ContactGroup]:
+        self.calls.append(("contacts", len(sids)))
         out = []
         for sid in sids:
-            value = self.subject_rows.get(sid, {}).get(kind.value)
-            if value is None:
-                continue
-            holders = sorted(
-                s
-                for s, r in self.subject_rows.items()
-                if r[kind.value] == value and self._registered(s)
-            )
-            out.append((sid, value, len(holders), holders[:limit]))
+            for kind in ContactKind:
+                value = self.subject_rows.get(sid, {}).get(kind.value)
+                if value is None:
+                    continue
+                holders = sorted(
+                    s
+                    for s, r in self.subject_rows.items()
+                    if r[kind.value] == value and self._registered(s)
+                )
+                members = [dict(self.subject_rows[s]) for s in holders[:limit]]
+                out.append(ContactGroup(kind, sid, value, len(holders), members))
         return self._shuffled(out)
 
     def events(self, sids: Sequence[str]) -> list[dict[str, Any]]:

@@ -108,9 +108,6 @@ from linkrisk.graph.neo4j.cypher.schema import (
 )
 from linkrisk.graph.neo4j.cypher.subgraphs import (
     CONTACT_GROUPS,
-    CONTACT_GROUPS_ADDRESS,
-    CONTACT_GROUPS_EMAIL,
-    CONTACT_GROUPS_PHONE,
     CONTROL_EDGES,
     SUBGRAPH_EDGES,
     SUBGRAPH_SUBJECTS,
@@ -149,9 +146,6 @@ __all__ = [
     "CONSTRAINT_SEQUENCE_NAME",
     "CONSTRAINT_SUBJECT_SID",
     "CONTACT_GROUPS",
-    "CONTACT_GROUPS_ADDRESS",
-    "CONTACT_GROUPS_EMAIL",
-    "CONTACT_GROUPS_PHONE",
     "CONTROL_EDGES",
     "COUNT_TABLES",
     "CREATE_LOAD",

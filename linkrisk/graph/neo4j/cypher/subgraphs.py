@@ -12,6 +12,7 @@ from linkrisk.graph.neo4j.cypher.vocabulary import (
     _PER,
     _REGISTERED,
     _S,
+    _map,
     _project,
 )
 from linkrisk.graph.relations import ContactKind
@@ -50,13 +51,15 @@ UNWIND COLLECT {{
     AND ((startNode(r) = s AND $outgoing) OR (endNode(r) = s AND $incoming))
     AND {_VALID_R}
     AND {_REGISTERED_O}
-  RETURN r
+  RETURN {{r: r, other: {_map("o", SUBJECTS)}}}
   LIMIT $limit
-}} AS r
-RETURN sid AS anchor, {_EDGE_COLUMNS}
+}} AS hit
+WITH sid, hit.r AS r, hit.other AS other
+RETURN sid AS anchor, {_EDGE_COLUMNS}, other
 """
 """Relations of each subject in force on ``$as_of`` (of ``$types``, out and/or in), at most
-``$limit`` per subject: a subject with more than the degree cap is a supernode, not expanded."""
+``$limit`` per subject (a subject with more than the degree cap is a supernode, not expanded),
+each with the subject row of its other end (so the ends need no second round trip)."""
 
 CONTROL_EDGES = f"""
 UNWIND $sids AS sid
@@ -69,32 +72,26 @@ RETURN {_EDGE_COLUMNS}
 """Control edges of each subject (HOLDS with share ≥ ``$min_share``, OFFICER in ``$role``)."""
 
 
-def _contact_groups(kind: ContactKind) -> str:
-    """Each subject's group for one contact kind: its size and its first members by sid."""
-    return f"""
+def _group(kind: ContactKind) -> str:
+    """One contact kind's group of ``s``: its value, size and first members (subject rows)."""
+    holders = f"MATCH (o:{_S}) WHERE o.{kind} = s.{kind} AND {_REGISTERED_O}"
+    return (
+        f"s.{kind} AS {kind}, COUNT {{ {holders} }} AS {kind}_size,\n"
+        f"  COLLECT {{ {holders} RETURN {_map('o', SUBJECTS)} ORDER BY o.sid LIMIT $limit }}"
+        f" AS {kind}_members"
+    )
+
+
+_ANY_CONTACT = " OR ".join(f"s.{kind} IS NOT NULL" for kind in ContactKind)
+_GROUPS = ",\n  ".join(_group(kind) for kind in ContactKind)
+
+CONTACT_GROUPS = f"""
 UNWIND $sids AS sid
 MATCH (s:{_S} {{sid: sid}})
-WHERE s.{kind} IS NOT NULL
-RETURN s.sid AS sid, s.{kind} AS value,
-  COUNT {{ MATCH (o:{_S}) WHERE o.{kind} = s.{kind} AND {_REGISTERED_O} }} AS size,
-  COLLECT {{
-    MATCH (o:{_S}) WHERE o.{kind} = s.{kind} AND {_REGISTERED_O}
-    RETURN o.sid ORDER BY o.sid LIMIT $limit
-  }} AS members
+WHERE {_ANY_CONTACT}
+RETURN s.sid AS sid,
+  {_GROUPS}
 """
-
-
-CONTACT_GROUPS_PHONE = _contact_groups(ContactKind.PHONE)
-"""Subjects sharing each subject's phone on ``$as_of``: how many, and the first ``$limit``."""
-
-CONTACT_GROUPS_EMAIL = _contact_groups(ContactKind.EMAIL)
-"""Subjects sharing each subject's email on ``$as_of``: how many, and the first ``$limit``."""
-
-CONTACT_GROUPS_ADDRESS = _contact_groups(ContactKind.ADDRESS)
-"""Subjects sharing each subject's address on ``$as_of``: how many, and the first ``$limit``."""
-
-CONTACT_GROUPS: dict[ContactKind, str] = {
-    ContactKind.PHONE: CONTACT_GROUPS_PHONE,
-    ContactKind.EMAIL: CONTACT_GROUPS_EMAIL,
-    ContactKind.ADDRESS: CONTACT_GROUPS_ADDRESS,
-}
+"""Each subject's phone, email and address groups on ``$as_of``: the value, how many registered
+subjects share it, and the first ``$limit`` of them by sid as subject rows (one index seek per
+value; a missing value matches nobody)."""

@@ -79,6 +79,11 @@ def _project(var: str, table: Table, skip: tuple[str, ...] = ()) -> str:
     return ", ".join(f"{var}.{c} AS {c}" for c in table.column_names if c not in skip)
 
 
+def _map(var: str, table: Table) -> str:
+    """A map projection of each canonical column (``o {.sid, .name, …}``)."""
+    return f"{var} {{{', '.join(f'.{c}' for c in table.column_names)}}}"
+
+
 def property_keys() -> list[str]:
     """Every property key any statement reads or writes (the linter's schema)."""
     keys = {c for t in TABLES.values() for c in t.column_names}
