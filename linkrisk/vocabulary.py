@@ -131,6 +131,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "authority": ("机关", "authority"),
     "decision_no": ("文号", "decision no."),
+    "share_unknown": ("比例未知", "share unknown"),
 }
 
 

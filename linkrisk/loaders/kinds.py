@@ -143,7 +143,10 @@ def holdings(f: Fields, p: Problems, ctx: Context) -> Built:
         dst=org,
         start_date=start,
         end_date=end,
-        share=p.parsed("share", normalise.percentages(f["share"], ctx.units.get("share"))),
+        share=p.parsed(
+            "share",
+            normalise.percentages(f["share"], ctx.units.get("share"), percent=ctx.share_percent),
+        ),
         subscribed=p.parsed(
             "subscribed", normalise.amounts(f["subscribed"], ctx.units.get("subscribed"))
         ),

@@ -315,6 +315,10 @@ export const VOCABULARY = {
     "decision_no": {
       "zh": "文号",
       "en": "decision no."
+    },
+    "share_unknown": {
+      "zh": "比例未知",
+      "en": "share unknown"
     }
   }
 };

@@ -71,6 +71,21 @@ def test_ownership_cycle_closed_form(queries: Make) -> None:
     assert shares(q.holdings("P").entries) == pytest.approx({"A": 10 / 17, "B": 5 / 17})
 
 
+def test_an_unknown_share_is_unknown_not_zero(queries: Make) -> None:
+    q = queries(
+        subjects=[person("P"), person("Q"), org("A"), org("X")],
+        holdings=[
+            holds("P", "X", 0.4),
+            holds("P", "A", 0.5),
+            holds("A", "X", None),
+            holds("Q", "A", 0.5),
+        ],
+    )
+    entries = {e.sid: e for e in q.owners("X").entries}
+    assert entries["P"].integrated_share == pytest.approx(0.4) and entries["P"].share_partial
+    assert entries["A"].integrated_share is None and entries["Q"].integrated_share is None
+
+
 def test_controllers_threshold_and_fallbacks(queries: Make) -> None:
     q = queries(
         subjects=[
