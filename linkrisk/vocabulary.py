@@ -27,6 +27,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "institution": ("事业单位/机关", "institution"),
         "person": ("自然人", "person"),
         "unknown_org": ("未登记组织", "unregistered organisation"),
+        "foreign_org": ("境外组织", "organisation registered abroad"),
     },
     "status": {
         "active": ("存续", "active"),

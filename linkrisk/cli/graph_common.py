@@ -104,7 +104,8 @@ class Context:
 
     def label(self, sid: str) -> str:
         name = self.names([sid]).get(sid)
-        short = sid if len(sid) <= 18 else sid[:9] + "…"
+        # hashed person keys are cut; a typed registry key (hk-cr:…) is its identity: kept whole
+        short = sid if len(sid) <= 18 or ":" in sid else sid[:9] + "…"
         return f"{name} ({short})" if name else short
 
     def hop_text(self, hop: Hop) -> str:

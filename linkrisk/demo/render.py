@@ -14,6 +14,7 @@ from linkrisk.demo.contacts import render_addresses, render_emails, render_phone
 from linkrisk.demo.draws import I64
 from linkrisk.demo.model import City
 from linkrisk.demo.names import join, pick, text, vocab
+from linkrisk.demo.offshore import foreign_identity
 from linkrisk.demo.orgs import ACTIVE, BRANCH, IB, INDUSTRY_CODES, PREFIXES, REVOKED
 from linkrisk.demo.ownership import EXTERNAL, FOREIGN, ORG, PERSON
 from linkrisk.demo.region import counties
@@ -42,6 +43,8 @@ HOLDING_HEADERS = (
     "org_uscc",
     "holder_name",
     "holder_type",
+    "holder_id_type",
+    "holder_country",
     "holder_id",
     "share",
     "subscribed",
@@ -148,6 +151,12 @@ def holder_columns(city: City, kind: I64, src: I64, no_id: np.ndarray) -> tuple[
     return names, text_or_null(ids.astype("S18"))
 
 
+def _scatter(mask: np.ndarray, values: pa.Array) -> pa.Array:
+    """``values`` at the rows of ``mask`` (in order), null elsewhere."""
+    out = pa.nulls(len(mask), pa.string())
+    return pc.replace_with_mask(out, pa.array(mask), pc.cast(values, pa.string()))
+
+
 def holdings_table(city: City, lo: int, hi: int) -> pa.Table:
     h = city.holdings
     s = slice(lo, hi)
@@ -158,11 +167,17 @@ def holdings_table(city: City, lo: int, hi: int) -> pa.Table:
     style = (hash_uniform(idx, 4) * 2).astype(np.int64)
     capital = city.orgs.capital[h.dst[s]]
     subscribed = np.round(h.share_bp[s] * capital, 2)
+    foreign = np.flatnonzero(kind == FOREIGN)  # offshore companies: typed registry numbers
+    types, countries, numbers = foreign_identity(h.src[s][foreign])
+    at = np.zeros(len(kind), bool)
+    at[foreign] = True
     cols = [
         text_or_null(city.uscc[h.dst[s]]),
         names,
         pick(vocab(HOLDER_TYPES), htype),
-        ids,
+        _scatter(at, types),
+        _scatter(at, countries),
+        pc.coalesce(ids, _scatter(at, numbers)),
         _share_text(h.share_bp[s], style),
         pc.cast(pa.array(subscribed, mask=np.isnan(subscribed)), pa.string()),
         iso(h.start[s]),

@@ -29,6 +29,7 @@ class SubjectKind(StrEnum):
     INSTITUTION = "institution"  # 事业单位 / 机关
     PERSON = "person"
     UNKNOWN_ORG = "unknown_org"  # an organisation seen as shareholder without a USCC
+    FOREIGN_ORG = "foreign_org"  # 境外组织: keyed by a typed registry number (``schemes``)
 
 
 ORG_KINDS = frozenset(k for k in SubjectKind if k is not SubjectKind.PERSON)

@@ -25,6 +25,10 @@ export const VOCABULARY = {
     "unknown_org": {
       "zh": "未登记组织",
       "en": "unregistered organisation"
+    },
+    "foreign_org": {
+      "zh": "境外组织",
+      "en": "organisation registered abroad"
     }
   },
   "status": {
