@@ -59,6 +59,7 @@ class EventType(StrEnum):
     KEY_ATTENTION = "key_attention"  # 重点关注名单
     RED_LIST = "red_list"  # 守信激励 / 红名单 / 荣誉
     INSPECTION_ABNORMAL = "inspection_abnormal"  # abnormal 双随机 result, recorded by linkrisk
+    SANCTION = "sanction"  # 制裁: a sanctions or watch list from outside the credit system
 
 
 class Severity(StrEnum):

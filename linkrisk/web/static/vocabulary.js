@@ -135,6 +135,10 @@ export const VOCABULARY = {
     "inspection_abnormal": {
       "zh": "抽查结果异常",
       "en": "abnormal inspection result"
+    },
+    "sanction": {
+      "zh": "制裁名单",
+      "en": "sanctions list"
     }
   },
   "severity": {
