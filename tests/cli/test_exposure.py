@@ -51,7 +51,7 @@ def listed_city(settings: Settings) -> Settings:
                         "decision_date": dt.date(2024, 5, 1),
                     }
                 ],
-            ),  # fmt: skip
+            ),
         }
     )
     build_snapshot(store, settings.snapshot_dir, as_of=dt.date(2025, 1, 1))
