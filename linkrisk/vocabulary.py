@@ -27,6 +27,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "institution": ("事业单位/机关", "institution"),
         "person": ("自然人", "person"),
         "unknown_org": ("未登记组织", "unregistered organisation"),
+        "foreign_org": ("境外组织", "organisation registered abroad"),
     },
     "status": {
         "active": ("存续", "active"),
@@ -61,6 +62,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "key_attention": ("重点关注名单", "key attention list"),
         "red_list": ("守信激励（红名单）", "red list (honours)"),
         "inspection_abnormal": ("抽查结果异常", "abnormal inspection result"),
+        "sanction": ("制裁名单", "sanctions list"),
     },
     "severity": {
         "minor": ("一般", "minor"),
@@ -131,6 +133,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "authority": ("机关", "authority"),
     "decision_no": ("文号", "decision no."),
+    "share_unknown": ("比例未知", "share unknown"),
 }
 
 

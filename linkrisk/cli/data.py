@@ -167,6 +167,7 @@ def load(
                 for r in reports
             ],
         )
+        _share_notes(reports)
     failed = [r for r in reports if r.status == "failed"]
     for report in failed:
         typer.secho(f"not loaded: {report.error}", err=True)
@@ -176,6 +177,21 @@ def load(
         )
     if failed or (rejected and not tolerate):
         raise typer.Exit(1)
+
+
+def _share_notes(reports: list[LoadReport]) -> None:
+    """How each holdings file's share column was read, and its firms over 100 %."""
+    for r in reports:
+        name = Path(r.file).name
+        if r.share_scale:
+            console.print(f"{name}: shares read as {r.share_scale}", markup=False, soft_wrap=True)
+        for warning, count in r.warnings.items():
+            if warning.startswith("share: a firm"):
+                console.print(
+                    f"[yellow]{name}: {count:,} firm(s) whose current holders add up to more"
+                    f" than 100%:[/] {warning.partition('(')[2].rstrip(')')}",
+                    soft_wrap=True,
+                )
 
 
 class FileProgress:

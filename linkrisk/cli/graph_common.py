@@ -12,7 +12,7 @@ import typer
 
 from linkrisk.cli.output import console, print_json
 from linkrisk.cli.params import JsonFlag, Subject
-from linkrisk.cli.words import say
+from linkrisk.cli.words import say, word
 from linkrisk.config import Settings, get_settings
 from linkrisk.graph.queries.results import Hop, Path, as_dict
 from linkrisk.graph.queries.search import SearchIndex
@@ -104,7 +104,8 @@ class Context:
 
     def label(self, sid: str) -> str:
         name = self.names([sid]).get(sid)
-        short = sid if len(sid) <= 18 else sid[:9] + "…"
+        # hashed person keys are cut; a typed registry key (hk-cr:…) is its identity: kept whole
+        short = sid if len(sid) <= 18 or ":" in sid else sid[:9] + "…"
         return f"{name} ({short})" if name else short
 
     def hop_text(self, hop: Hop) -> str:
@@ -127,6 +128,8 @@ def relation_text(rel: str, role: str | None, contact: str | None, share: float 
         fact = say("role", role)
     elif contact:
         fact = say("contact", contact)
+    elif rel == "HOLDS":
+        fact = share_text(share)
     else:
         fact = pct(share)
     return f"{say('relation', rel)}{' ' + fact if fact else ''}"
@@ -134,6 +137,14 @@ def relation_text(rel: str, role: str | None, contact: str | None, share: float 
 
 def pct(value: float | None) -> str:
     return "" if value is None else f"{value:.2%}"
+
+
+def share_text(value: float | None, partial: bool = False) -> str:
+    """A share that may be unknown: ``比例未知``, never 0.00 %; ``≥ 12.00%`` when some walk to it
+    crosses an unknown share (the figure is a lower bound)."""
+    if value is None:
+        return word("share_unknown")
+    return f"≥ {value:.2%}" if partial else f"{value:.2%}"
 
 
 def warn_supernodes(ctx: Context, hubs: tuple[str, ...]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from linkrisk.cli import app
-from linkrisk.cli.graph_common import Context, JsonFlag, Sid, pct, relation_text
+from linkrisk.cli.graph_common import Context, JsonFlag, Sid, pct, relation_text, share_text
 from linkrisk.cli.output import console, print_table
 from linkrisk.cli.params import LangOption
 from linkrisk.cli.words import controller_reason, say, use
@@ -46,7 +46,7 @@ def owners(
             (
                 ctx.label(e.sid),
                 say("kind", e.kind),
-                pct(e.integrated_share),
+                share_text(e.integrated_share, e.share_partial),
                 e.depth,
                 len(e.paths),
                 ctx.path_text(e.paths[0]) if e.paths else "",

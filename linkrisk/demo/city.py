@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from linkrisk.demo import dirty, render, render_events
+from linkrisk.demo import dirty, offshore, render, render_events
 from linkrisk.demo.assemble import MONTHS, build_city
 from linkrisk.demo.draws import stream
 from linkrisk.demo.ground import ground_truth
@@ -29,6 +29,7 @@ CHUNK = 100_000  # rows rendered and written at a time: bounds the memory of tex
 FILES = (
     "orgs.csv",
     "holdings.parquet",
+    "offshore_holdings.csv",
     "officers.csv",
     "branches.jsonl",
     "events.csv",
@@ -40,6 +41,7 @@ STAGES = ("structure", "people", "names and codes", "events", "inspections", *FI
 FORMATS = {
     "orgs.csv": ("csv", "utf-8-sig"),
     "holdings.parquet": ("parquet", "utf-8"),
+    "offshore_holdings.csv": ("csv", "utf-8"),
     "officers.csv": ("csv", "gb18030"),
     "branches.jsonl": ("jsonl", "utf-8"),
     "events.csv": ("csv", "utf-8"),
@@ -187,6 +189,10 @@ def _write(
         ),
     )
     step("holdings.parquet")
+    w["offshore_holdings.csv"] = write_csv(
+        out / "offshore_holdings.csv", [offshore.offshore_table(city)], "utf-8"
+    )
+    step("offshore_holdings.csv")
     w["officers.csv"] = write_csv(
         out / "officers.csv",
         _chunks(

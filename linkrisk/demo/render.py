@@ -1,7 +1,7 @@
 """Rows of each output file as Arrow tables, rendered a slice at a time from the city's arrays.
 
 Headers are the Chinese or English aliases of ``linkrisk.loaders.columns``; values are the texts
-users' files carry (mixed date formats in orgs.csv, shares as "35%", "0.35" or "35").
+users' files carry (mixed date formats in orgs.csv, shares as "35%" or "35").
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from linkrisk.demo.contacts import render_addresses, render_emails, render_phone
 from linkrisk.demo.draws import I64
 from linkrisk.demo.model import City
 from linkrisk.demo.names import join, pick, text, vocab
+from linkrisk.demo.offshore import foreign_identity
 from linkrisk.demo.orgs import ACTIVE, BRANCH, IB, INDUSTRY_CODES, PREFIXES, REVOKED
 from linkrisk.demo.ownership import EXTERNAL, FOREIGN, ORG, PERSON
 from linkrisk.demo.region import counties
@@ -42,6 +43,8 @@ HOLDING_HEADERS = (
     "org_uscc",
     "holder_name",
     "holder_type",
+    "holder_id_type",
+    "holder_country",
     "holder_id",
     "share",
     "subscribed",
@@ -126,12 +129,10 @@ def orgs_table(city: City, lo: int, hi: int, labels: I64) -> pa.Table:
 
 
 def _share_text(bp: I64, style: I64) -> pa.Array:
-    """ "35%" (style 0), "0.35" (1) or "35" (2); a bare number is a percentage only above 1."""
+    """ "35%" (style 0) or "35" (1): a share column is percent or fraction as a whole (the
+    loaders decide per column), so plain percents are never mixed with plain fractions."""
     pct = text(np.round(bp / 100, 2))
-    frac = text(np.round(bp / 10_000, 4))
-    frac = pc.if_else(pa.array(bp == 10_000), pa.scalar("1.00"), frac)
-    style = np.where((style == 2) & (bp <= 100), 0, style)
-    return pc.choose(pa.array(style.astype(np.int8)), join(pct, "%"), frac, pct)
+    return pc.choose(pa.array(style.astype(np.int8)), join(pct, "%"), pct)
 
 
 def holder_columns(city: City, kind: I64, src: I64, no_id: np.ndarray) -> tuple[pa.Array, pa.Array]:
@@ -150,6 +151,12 @@ def holder_columns(city: City, kind: I64, src: I64, no_id: np.ndarray) -> tuple[
     return names, text_or_null(ids.astype("S18"))
 
 
+def _scatter(mask: np.ndarray, values: pa.Array) -> pa.Array:
+    """``values`` at the rows of ``mask`` (in order), null elsewhere."""
+    out = pa.nulls(len(mask), pa.string())
+    return pc.replace_with_mask(out, pa.array(mask), pc.cast(values, pa.string()))
+
+
 def holdings_table(city: City, lo: int, hi: int) -> pa.Table:
     h = city.holdings
     s = slice(lo, hi)
@@ -157,14 +164,20 @@ def holdings_table(city: City, lo: int, hi: int) -> pa.Table:
     names, ids = holder_columns(city, h.src_kind[s], h.src[s], city.holding_no_id[s])
     kind = np.minimum(h.src_kind[s], FOREIGN)
     htype = np.select([kind == PERSON, kind == FOREIGN], [0, 2], 1)
-    style = (hash_uniform(idx, 4) * 3).astype(np.int64)
+    style = (hash_uniform(idx, 4) * 2).astype(np.int64)
     capital = city.orgs.capital[h.dst[s]]
     subscribed = np.round(h.share_bp[s] * capital, 2)
+    foreign = np.flatnonzero(kind == FOREIGN)  # offshore companies: typed registry numbers
+    types, countries, numbers = foreign_identity(h.src[s][foreign])
+    at = np.zeros(len(kind), bool)
+    at[foreign] = True
     cols = [
         text_or_null(city.uscc[h.dst[s]]),
         names,
         pick(vocab(HOLDER_TYPES), htype),
-        ids,
+        _scatter(at, types),
+        _scatter(at, countries),
+        pc.coalesce(ids, _scatter(at, numbers)),
         _share_text(h.share_bp[s], style),
         pc.cast(pa.array(subscribed, mask=np.isnan(subscribed)), pa.string()),
         iso(h.start[s]),

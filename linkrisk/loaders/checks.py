@@ -31,13 +31,15 @@ def _tomorrow() -> date:
 
 @dataclass(slots=True)
 class Context:
-    """What validation needs besides the data: the ID hash key, the header units, and the
+    """What validation needs besides the data: the ID hash key, the header units, the
     latest date something that has happened may carry (tomorrow: a file dated in China is a
-    day ahead of a server on UTC for eight hours a day)."""
+    day ahead of a server on UTC for eight hours a day), and whether the file's plain share
+    numbers are percents (``shares.decide_scale``; None: each batch decides for itself)."""
 
     key: bytes
     units: Mapping[str, str] = field(default_factory=dict)
     latest: date = field(default_factory=_tomorrow)
+    share_percent: bool | None = None
 
 
 class Fields:

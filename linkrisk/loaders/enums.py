@@ -142,6 +142,9 @@ EVENT_TYPE = EnumMap(
         EventType.KEY_ATTENTION: ("重点关注名单", "重点关注"),
         EventType.RED_LIST: ("红名单", "守信激励", "守信激励对象", "荣誉", "荣誉信息"),
         EventType.INSPECTION_ABNORMAL: ("抽查检查异常",),
+        EventType.SANCTION: (
+            "制裁", "制裁名单", "制裁清单", "出口管制", "不可靠实体清单", "观察名单",
+        ),
     },
 )  # fmt: skip
 

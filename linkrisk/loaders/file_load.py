@@ -29,9 +29,10 @@ from linkrisk.loaders.dedupe import DuplicateTracker
 from linkrisk.loaders.mapping import ColumnMapping
 from linkrisk.loaders.mentions import MentionFilter, Run
 from linkrisk.loaders.readers import RawBatch, Source
-from linkrisk.loaders.records import MENTIONS, SUBJECTS
+from linkrisk.loaders.records import HOLDINGS, MENTIONS, SUBJECTS
 from linkrisk.loaders.rejects import RejectWriter
 from linkrisk.loaders.scrub import shorten
+from linkrisk.loaders.shares import ShareScale, ShareTotals
 from linkrisk.loaders.validate import Prepared, Validated, prepare, settle
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class LoadReport:
     warnings: dict[str, int] = field(default_factory=dict)
     table_counts: dict[str, int] = field(default_factory=dict)
     rejects_path: str | None = None
+    share_scale: str | None = None  # holdings: how plain share numbers were read, and why
     seconds: float = 0.0
     rows_per_second: float = 0.0
     status: str = "running"  # running | done | failed
@@ -129,12 +131,18 @@ class FileLoad:
         settings: Settings,
         started: float,
         finished_mentions: list[Run] | None = None,
+        share_scale: ShareScale | None = None,
     ) -> None:
-        """``finished_mentions``: what the finished files of the load gave (``mentions``)."""
+        """``finished_mentions``: what the finished files of the load gave (``mentions``);
+        ``share_scale``: how the file's share column reads (``shares.decide_scale``)."""
         self.source, self.mapping, self.store, self.started = source, mapping, store, started
         self.mentions = MentionFilter(finished_mentions)
-        self.context = Context(settings.id_hash_key.get_secret_value().encode(), mapping.units)
+        key = settings.id_hash_key.get_secret_value().encode()
+        percent = None if share_scale is None else share_scale.percent
+        self.context = Context(key, mapping.units, share_percent=percent)
         self.report = LoadReport(str(source.path), mapping.kind.value, source.encoding)
+        self.report.share_scale = None if share_scale is None else share_scale.describe()
+        self.share_totals = ShareTotals()
         self.record = LoadRecord(str(source.path), "", mapping.kind.value, _now())
         # the file's digest is computed beside the first batches (hashlib releases the GIL)
         hasher = ThreadPoolExecutor(1, thread_name_prefix="linkrisk-sha256")
@@ -175,6 +183,8 @@ class FileLoad:
                     self.store.write_batch(result.tables)
                 self.tables.update({name: t.num_rows for name, t in result.tables.items()})
                 self.warnings.update(result.warnings)
+                if HOLDINGS.name in result.tables:
+                    self.share_totals.add(result.tables[HOLDINGS.name])
                 report.rows_ok += result.rows_ok
                 report.duplicates += result.duplicates
                 report.rows_rejected += result.rows_rejected + len(malformed)
@@ -182,6 +192,8 @@ class FileLoad:
                 if progress is not None:
                     progress(report)
         self.rejects.write(source.malformed)
+        if over := self.share_totals.warning():
+            self.warnings[over[0]] += over[1]
         report.rows_rejected += len(source.malformed)
         report.rows_read = report.rows_ok + report.rows_rejected + report.duplicates
 

@@ -43,24 +43,33 @@ from linkrisk.loaders.records import (
     SUBJECTS,
     EventType,
     Severity,
+    SubjectKind,
 )
 from linkrisk.loaders.textops import as_string_array, collapse_whitespace, present, to_bool
+from linkrisk.loaders.typed import typed_identities, typed_orgs
 
 Builder = Callable[[Fields, Problems, Context], Built]
 NULL = pa.scalar(None, pa.string())
 
 
-def _uscc(f: Fields, p: Problems, name: str, *, required: bool = True) -> pa.StringArray:
+def _uscc(
+    f: Fields, p: Problems, name: str, *, required: bool = True, typed: np.ndarray | None = None
+) -> pa.StringArray:
+    """Valid USCCs of a field (null elsewhere); ``typed`` rows carry another scheme's key."""
     codes = normalise.codes(f[name])
     if required:
         p.require(name)
     ok = uscc_validity(codes)
-    p.add(name, present(codes) & ~ok, uscc_reason)
+    p.add(name, present(codes) & ~ok & (True if typed is None else ~typed), uscc_reason)
     return as_string_array(pc.if_else(pa.array(ok), codes, NULL))
 
 
 def _stub(uscc: pa.StringArray, name: pa.Array | None = None) -> pa.Table:
-    return subjects(len(uscc), sid=uscc, kind=enums.kind_from_uscc(uscc), name=name)
+    kind = enums.kind_from_uscc(uscc)
+    if pc.any(pc.match_substring(uscc, ":")).as_py():  # a typed key: an organisation abroad
+        foreign = pa.scalar(SubjectKind.FOREIGN_ORG.value, pa.string())
+        kind = pc.if_else(pc.match_substring(uscc, ":"), foreign, kind)
+    return subjects(len(uscc), sid=uscc, kind=kind, name=name)
 
 
 def _inspector_ids(values: pa.StringArray) -> pa.StringArray:
@@ -128,12 +137,14 @@ def orgs(f: Fields, p: Problems, ctx: Context) -> Built:
 
 def holdings(f: Fields, p: Problems, ctx: Context) -> Built:
     n = f.n
-    org = _uscc(f, p, "org_uscc")
+    abroad, typed = typed_orgs(f, p, "org", normalise.codes(f["org_uscc"]))
+    org = as_string_array(pc.coalesce(abroad, _uscc(f, p, "org_uscc", typed=typed)))
     p.require("holder_name")
     name = normalise.names(f["holder_name"])
     codes = normalise.codes(f["holder_id"])
     org_hint, person_hint = type_hints(f["holder_type"])
     who = resolve(codes, name, org, ctx.key, org_hint=org_hint, person_hint=person_hint)
+    who = typed_identities(who, f, p, ctx, "holder", codes)
     p.add("holder_id", who.bad, who.reason, secret=True)
     start, end, warnings = period(f, p, ctx)
     primary = canonical(
@@ -143,7 +154,10 @@ def holdings(f: Fields, p: Problems, ctx: Context) -> Built:
         dst=org,
         start_date=start,
         end_date=end,
-        share=p.parsed("share", normalise.percentages(f["share"], ctx.units.get("share"))),
+        share=p.parsed(
+            "share",
+            normalise.percentages(f["share"], ctx.units.get("share"), percent=ctx.share_percent),
+        ),
         subscribed=p.parsed(
             "subscribed", normalise.amounts(f["subscribed"], ctx.units.get("subscribed"))
         ),
@@ -168,6 +182,7 @@ def officers(f: Fields, p: Problems, ctx: Context) -> Built:
     name = normalise.names(f["person_name"])
     codes = normalise.codes(f["person_id"])
     who = resolve(codes, name, org, ctx.key, allow_org=False)
+    who = typed_identities(who, f, p, ctx, "person", codes, allow_org=False)
     p.add("person_id", who.bad, who.reason, secret=True)
     parents, roles, unknown = enums.roles(f["role"])
     p.add("role", unknown, enums.ROLE.reason)
@@ -213,6 +228,7 @@ def events(f: Fields, p: Problems, ctx: Context) -> Built:
     codes = normalise.codes(f["subject_id"])
     name = normalise.names(f["subject_name"])
     who = resolve(codes, name, None, ctx.key)
+    who = typed_identities(who, f, p, ctx, "subject", codes)
     p.add("subject_id", who.bad, who.reason, secret=True)
     type_ = p.parsed("event_type", enums.EVENT_TYPE.map(f["event_type"]))
     penalty = to_bool(pc.equal(type_, EventType.PENALTY.value))

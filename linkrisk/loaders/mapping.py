@@ -59,13 +59,14 @@ class ColumnMapping:
         used = {i for idx in self.columns.values() for i in idx}
         return [h for i, h in enumerate(self.headers) if i not in used]
 
+    def field_values(self, columns: Sequence[pa.Array], name: str) -> pa.StringArray:
+        """The cleaned text of one mapped field (first non-empty column per row)."""
+        cleaned = [clean(columns[i]) for i in self.columns[name]]
+        return cleaned[0] if len(cleaned) == 1 else as_string_array(pc.coalesce(*cleaned))
+
     def extract(self, columns: Sequence[pa.Array]) -> dict[str, pa.StringArray]:
         """The cleaned text of every mapped field (first non-empty column per row)."""
-        out: dict[str, pa.StringArray] = {}
-        for name, idx in self.columns.items():
-            cleaned = [clean(columns[i]) for i in idx]
-            out[name] = cleaned[0] if len(cleaned) == 1 else as_string_array(pc.coalesce(*cleaned))
-        return out
+        return {name: self.field_values(columns, name) for name in self.columns}
 
 
 def load_aliases(path: Path | str) -> dict[SourceKind, dict[str, tuple[str, ...]]]:

@@ -10,9 +10,11 @@ through a small Python function once per *distinct* value of the batch, never on
 
 Rules
 -----
-- percentages: "35%" and "35.5％" are divided by 100; a plain number ≤ 1 is already a fraction
-  ("0.35"), a plain number > 1 is a percent ("35"); a header unit "(%)" makes every plain number
-  a percent. Above 100 % or negative is rejected. So "1" means 100 %, not 1 %.
+- percentages: "35%" and "35.5％" are divided by 100. Plain numbers are decided per *column*,
+  never per value: a header unit "(%)" or any plain number above 1 makes the whole column percent
+  ("1" then means 1 %), otherwise it holds fractions ("0.35"; "1" is 100 %). A file's loader
+  decides over all its rows (``shares.decide_scale``) and passes ``percent``; without it the
+  values given decide. Above 100 % or negative is rejected.
 - dates: ISO "2021-03-05", "2021/3/5", "2021.03.05", "2021年3月5日", "20210305", a time after the
   date is ignored, a 5-digit Excel serial number (1900 date system: 44260 = 2021-03-05) is
   converted; years outside 1900–2100 are rejected; "长期"/"永久"/9999-12-31 mean "no date" (null).
@@ -182,17 +184,20 @@ def _strip_thousands(values: pa.StringArray) -> pa.StringArray:
     return values
 
 
-def percentages(values: pa.StringArray, unit: str | None = None) -> Parsed:
-    """Shares as fractions in [0, 1] (see the module docstring for the rule)."""
+def percentages(
+    values: pa.StringArray, unit: str | None = None, *, percent: bool | None = None
+) -> Parsed:
+    """Shares as fractions in [0, 1] (see the module docstring for the rule).
+
+    ``percent``: whether the column's plain numbers are percents (decided over the whole file);
+    None decides from ``unit`` and ``values`` alone.
+    """
     if all_null(values):
         return Parsed(pa.nulls(len(values), pa.float64()))
-    has_pct = pc.ends_with(values, "%")
-    body = pc.utf8_trim_whitespace(
-        pc.if_else(has_pct, pc.utf8_slice_codeunits(values, 0, -1), values)
-    )
-    numbers, ok = _floats(as_string_array(body))
-    pct = to_bool(has_pct) | (unit in PERCENT_UNITS)
-    fraction = np.where(pct | (numbers > 1), numbers / 100, numbers)
+    has_pct, numbers, ok = _share_numbers(values)
+    if percent is None:
+        percent = unit in PERCENT_UNITS or bool((numbers[ok & ~has_pct] > 1).any())
+    fraction = np.where(has_pct | percent, numbers / 100, numbers)
     given = present(values)
     not_number = given & ~ok
     too_big = ok & (fraction > 1 + 1e-9)
@@ -207,6 +212,25 @@ def percentages(values: pa.StringArray, unit: str | None = None) -> Parsed:
             (negative, "negative share"),
         ],
     )
+
+
+def _share_numbers(values: pa.StringArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(written with %, the number, parsed) per value of a share column."""
+    has_pct = pc.ends_with(values, "%")
+    body = pc.utf8_trim_whitespace(
+        pc.if_else(has_pct, pc.utf8_slice_codeunits(values, 0, -1), values)
+    )
+    numbers, ok = _floats(as_string_array(body))
+    return to_bool(has_pct), numbers, ok
+
+
+def first_plain_above_one(values: pa.StringArray) -> str | None:
+    """The first value of a share column written without % and above 1 (None: there is none)."""
+    if all_null(values):
+        return None
+    has_pct, numbers, ok = _share_numbers(values)
+    hits = np.flatnonzero(ok & ~has_pct & (numbers > 1))
+    return None if not hits.size else str(values[int(hits[0])].as_py())
 
 
 _AMOUNT = re.compile(r"(?:人民币|RMB|CNY|¥|￥)?([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)", re.IGNORECASE)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from linkrisk.config import Settings, get_settings
@@ -23,10 +24,12 @@ from linkrisk.graph.store import GraphStore
 from linkrisk.loaders.columns import SourceKind
 from linkrisk.loaders.file_load import ID_FIELDS, FileLoad, LoadReport, Progress, file_sha256
 from linkrisk.loaders.limits import Limits
-from linkrisk.loaders.mapping import ExtraAliases, load_aliases, map_columns
+from linkrisk.loaders.mapping import ColumnMapping, ExtraAliases, load_aliases, map_columns
 from linkrisk.loaders.mentions import Run
-from linkrisk.loaders.readers import FORMATS, open_source, read_headers
+from linkrisk.loaders.normalise import PERCENT_UNITS
+from linkrisk.loaders.readers import FORMATS, Source, open_source, read_headers
 from linkrisk.loaders.rejects import REJECT_SUFFIX
+from linkrisk.loaders.shares import ShareScale, decide_scale
 
 __all__ = [
     "ID_FIELDS",
@@ -102,18 +105,23 @@ def _stage(
     ``finished_mentions``: what the load's finished files gave (``mentions``)."""
     started = time.perf_counter()
     path = Path(path)
-    source = open_source(
-        path,
-        encoding=encoding,
-        sheet=sheet,
-        batch_rows=settings.batch_size,
-        limits=Limits.from_settings(settings),
-    )
+
+    def opened() -> Source:
+        return open_source(
+            path,
+            encoding=encoding,
+            sheet=sheet,
+            batch_rows=settings.batch_size,
+            limits=Limits.from_settings(settings),
+        )
+
+    source = opened()
     try:
         aliases = _aliases(column_map, settings)
         mapping = map_columns(source.headers, kind=kind, extra_aliases=aliases, file=str(path))
         workers = threads if threads is not None else min(2, os.cpu_count() or 1)
-        load = FileLoad(source, mapping, store, settings, started, finished_mentions)
+        scale = _share_scale(mapping, opened)
+        load = FileLoad(source, mapping, store, settings, started, finished_mentions, scale)
         try:
             load.stage(workers, progress)
         except BaseException as exc:  # raised by ``finish``, after any earlier file's merge
@@ -121,6 +129,21 @@ def _stage(
         return load
     finally:
         source.close()
+
+
+def _share_scale(mapping: ColumnMapping, opened: Callable[[], Source]) -> ShareScale | None:
+    """A holdings file's share scale, decided over the whole column before any row is parsed
+    (a second read of the file, which stops at the first value above 1)."""
+    if mapping.kind is not SourceKind.HOLDINGS or "share" not in mapping.columns:
+        return None
+    unit = mapping.units.get("share")
+    if unit in PERCENT_UNITS:
+        return decide_scale((), unit)
+    scan = opened()
+    try:
+        return decide_scale(mapping.field_values(b.columns, "share") for b in scan.batches)
+    finally:
+        scan.close()
 
 
 #: what ``linkrisk generate`` writes beside a city's data files: its description, not data

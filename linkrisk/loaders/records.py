@@ -29,6 +29,7 @@ class SubjectKind(StrEnum):
     INSTITUTION = "institution"  # 事业单位 / 机关
     PERSON = "person"
     UNKNOWN_ORG = "unknown_org"  # an organisation seen as shareholder without a USCC
+    FOREIGN_ORG = "foreign_org"  # 境外组织: keyed by a typed registry number (``schemes``)
 
 
 ORG_KINDS = frozenset(k for k in SubjectKind if k is not SubjectKind.PERSON)
@@ -58,6 +59,7 @@ class EventType(StrEnum):
     KEY_ATTENTION = "key_attention"  # 重点关注名单
     RED_LIST = "red_list"  # 守信激励 / 红名单 / 荣誉
     INSPECTION_ABNORMAL = "inspection_abnormal"  # abnormal 双随机 result, recorded by linkrisk
+    SANCTION = "sanction"  # 制裁: a sanctions or watch list from outside the credit system
 
 
 class Severity(StrEnum):

@@ -31,7 +31,13 @@ TIERS = (
 DEFAULT_RATIOS = (Decimal("0.03"), Decimal("0.10"), Decimal("0.30"), Decimal("1"))
 
 #: Default scope: organisations only (persons are never 双随机 subjects), active ones only.
-DEFAULT_KINDS = tuple(sorted(k.value for k in ORG_KINDS if k is not SubjectKind.UNKNOWN_ORG))
+DEFAULT_KINDS = tuple(
+    sorted(
+        k.value
+        for k in ORG_KINDS
+        if k not in (SubjectKind.UNKNOWN_ORG, SubjectKind.FOREIGN_ORG)  # not inspected here
+    )
+)
 DEFAULT_STATUSES = (Status.ACTIVE.value,)
 
 # "|" separates plan id and subject key in the HMAC message, so a plan id must not contain it.

@@ -65,7 +65,8 @@ def test_all_identifiers_are_valid_and_organisations_unique(city_dir: Path) -> N
     assert uscc_valid_array(codes).all()
     holdings = read_parquet(city_dir / "holdings.parquet")
     assert uscc_valid_array(np.array(column(holdings, "org_uscc"))).all()
-    ids = [x for x in column(holdings, "holder_id") if x]
+    typed = column(holdings, "holder_id_type")  # offshore numbers: see test_offshore.py
+    ids = [x for x, t in zip(column(holdings, "holder_id"), typed, strict=True) if x and not t]
     persons = np.array([x for x in ids if x[:2] not in ("91", "92")])
     firms = np.array([x for x in ids if x[:2] in ("91", "92")])
     assert resident_id_valid_array(persons).all() and uscc_valid_array(firms).all()
@@ -113,20 +114,14 @@ def test_orgs_mix_date_formats_and_capital_is_in_wan_yuan(city_dir: Path) -> Non
     assert {"存续", "注销"} <= statuses
 
 
-def test_holdings_shares_in_mixed_forms_sum_to_100_percent_today(city_dir: Path) -> None:
+def test_holdings_shares_in_two_forms_sum_to_100_percent_today(city_dir: Path) -> None:
     h = read_parquet(city_dir / "holdings.parquet")
     shares = column(h, "share")
-    forms = {"%" if s.endswith("%") else "fraction" if float(s) <= 1 else "percent" for s in shares}
-    assert forms == {"%", "fraction", "percent"}
+    forms = {"%" if s.endswith("%") else "plain" for s in shares}
+    assert forms == {"%", "plain"}  # plain numbers are percents: never mixed with fractions
 
     def value(s: str) -> float:
-        return (
-            float(s[:-1]) / 100
-            if s.endswith("%")
-            else float(s)
-            if float(s) <= 1
-            else float(s) / 100
-        )
+        return float(s.rstrip("%")) / 100
 
     totals: dict[str, float] = {}
     for org, s, end in zip(column(h, "org_uscc"), shares, column(h, "end_date"), strict=True):

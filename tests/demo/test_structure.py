@@ -52,8 +52,10 @@ def test_small_firms_have_few_person_holders_and_some_holders_no_id(city_dir: Pa
     assert {"自然人股东", "企业法人", "外国(地区)企业"} <= set(types)
     no_id = sum(1 for t, i in zip(types, ids, strict=True) if t == "自然人股东" and not i)
     assert 0 < no_id < 0.1 * types.count("自然人股东")
-    foreign = [i for t, i in zip(types, ids, strict=True) if t == "外国(地区)企业"]
-    assert all(i is None for i in foreign)  # foreign holders carry no USCC
+    scheme = column(h, "holder_id_type")
+    foreign = [(i, s) for t, i, s in zip(types, ids, scheme, strict=True) if t == "外国(地区)企业"]
+    assert foreign and all(i is not None and s for i, s in foreign)  # typed registry numbers
+    assert {s for _i, s in foreign} <= {"境外注册号", "香港公司注册编号"}
 
 
 def _normal(text: str) -> str:

@@ -64,3 +64,12 @@ def test_one_date_parser_for_options_and_files(text: str) -> None:
 def test_one_clear_error_for_anything_else(text: str) -> None:
     with pytest.raises(InputError, match=r"--as-of: .* is not a date in 1900–2100 \(expected"):
         parse_date(text, "--as-of")
+
+
+def test_a_typed_registry_key_is_normalised_scheme_lower_rest_upper() -> None:
+    from linkrisk.loaders.keys import normalise_key, subject_key
+
+    assert normalise_key("HK-CR:01234567") == "hk-cr:01234567"
+    assert normalise_key(" foreign-reg:sg:00192200m ") == "foreign-reg:SG:00192200M"
+    assert subject_key("foreign-reg:vg:1234567") == "foreign-reg:VG:1234567"
+    assert normalise_key("note:abc") == "note:abc"  # not a scheme: left alone

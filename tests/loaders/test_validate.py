@@ -137,7 +137,7 @@ def test_holdings_identities_and_stubs(ids: dict[str, str]) -> None:
                 "holder_name": "张三",
                 "holder_type": "自然人",
                 "holder_id": person,
-                "share": "0.3",
+                "share": "30",  # a column with a value above 1 is in percent
             },
             {"org_uscc": org, "holder_name": "李四", "share": "5"},
             {"org_uscc": org, "holder_name": "某某投资中心（有限合伙）", "share": "5"},

@@ -60,7 +60,12 @@ class OwnershipEntryPublic(Mirror):
     sid: str
     kind: str | None
     name: str | None = None
-    integrated_share: float
+    integrated_share: float | None = Field(
+        description="None: every walk to it crosses a holding whose share is not recorded"
+    )
+    share_partial: bool = Field(
+        False, description="some walk crosses an unknown share: the figure is a lower bound"
+    )
     depth: int
     paths: list[PathPublic]
 

@@ -84,16 +84,16 @@ def find_controllers(
         return []  # a natural person is not controlled by anybody
     owners = look_through(snapshot, sid, "up", max_depth=max_depth, max_paths=EVIDENCE_PATHS)
     top = [owners.entries[i] for i in ultimate_owners(snapshot, owners)]
-    qualified = [e for e in top if e.integrated_share >= threshold - SHARE_TOLERANCE]
+    share = {e.sid: e.integrated_share or 0.0 for e in top}  # unknown shares qualify nobody
+    qualified = [e for e in top if share[e.sid] >= threshold - SHARE_TOLERANCE]
     if qualified:
         reason = ownership_reason(threshold)
         return [Controller(e.sid, e.kind, reason, e.integrated_share, e.paths) for e in qualified]
     positive = sorted(
-        (e for e in top if e.integrated_share > SHARE_TOLERANCE), key=lambda e: -e.integrated_share
+        (e for e in top if share[e.sid] > SHARE_TOLERANCE), key=lambda e: -share[e.sid]
     )
     if positive and (
-        len(positive) == 1
-        or positive[0].integrated_share > positive[1].integrated_share + SHARE_TOLERANCE
+        len(positive) == 1 or share[positive[0].sid] > share[positive[1].sid] + SHARE_TOLERANCE
     ):
         best = positive[0]
         return [

@@ -26,6 +26,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order
 from scipy.sparse.linalg import MatrixRankWarning, spsolve
 
 from linkrisk.errors import ConvergenceError
@@ -182,6 +183,35 @@ def integrated_shares_reference(
     raise ConvergenceError(_CYCLE_MESSAGE)
 
 
+def reachable(m: int, src: np.ndarray, dst: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Which of ``m`` local nodes a walk from any of ``starts`` reaches (the starts included).
+
+    >>> reachable(4, np.array([0, 1]), np.array([1, 2]), np.array([1])).tolist()
+    [False, True, True, False]
+    """
+    out = np.zeros(m, dtype=bool)
+    if not len(starts):
+        return out
+    hub = m  # one extra node with an edge to every start: one BFS instead of one per start
+    rows = np.concatenate([src, np.full(len(starts), hub)])
+    cols = np.concatenate([dst, starts])
+    graph = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m + 1, m + 1))
+    order = breadth_first_order(graph, hub, directed=True, return_predecessors=False)
+    out[order[order < m]] = True
+    return out
+
+
+def share_certainty(local: LocalHoldings) -> tuple[np.ndarray, np.ndarray]:
+    """(known, partial) per local node: ``known`` when some walk from the root to it has every
+    share recorded (otherwise its integrated share is unknown, not 0); ``partial`` when some
+    walk to it also crosses an unknown share (its integrated share is then a lower bound)."""
+    m = len(local.nodes)
+    known = local.known
+    whole = reachable(m, local.src[known], local.dst[known], np.array([local.root]))
+    crossed = reachable(m, local.src, local.dst, np.unique(local.dst[~known]))
+    return whole, whole & crossed
+
+
 def evidence_paths(
     local: LocalHoldings, *, max_depth: int, min_share: float, max_paths: int
 ) -> tuple[dict[int, list[tuple[float, tuple[int, ...]]]], bool]:
@@ -240,6 +270,7 @@ def look_through(
         )
     }
     sids = snapshot.sid_list(local.nodes.tolist())
+    known, partial = share_certainty(local)
 
     def as_path(walk: tuple[int, ...]) -> Path:
         hops = [
@@ -262,10 +293,11 @@ def look_through(
             OwnershipEntry(
                 sid=sids[i],
                 kind=kind_of(snapshot, int(local.nodes[i])),
-                integrated_share=float(u[i]),
+                integrated_share=float(u[i]) if known[i] else None,
                 depth=int(local.depth[i]),
                 paths=tuple(paths),
+                share_partial=bool(partial[i]),
             )
         )
-    entries.sort(key=lambda e: (-e.integrated_share, e.sid))
+    entries.sort(key=lambda e: (-(e.integrated_share or 0.0), e.sid))
     return Ownership(sid, direction, tuple(entries), truncated)

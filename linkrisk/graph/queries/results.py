@@ -81,14 +81,18 @@ class OwnershipEntry:
     ``integrated_share`` is the sum over all ownership walks of the product of their shares
     (the solution of the linear system, so circular holdings count exactly as the algebra says);
     ``depth`` is the fewest hops; ``paths`` are simple paths as evidence, largest share first.
-    Paths are oriented owner → owned in both directions of look-through.
+    Paths are oriented owner → owned in both directions of look-through. An unknown share is
+    not 0: ``integrated_share`` is None when every walk to the entry crosses a holding whose
+    share is not recorded, and ``share_partial`` says that some walk does (the figure then
+    counts only the walks with every share known: a lower bound).
     """
 
     sid: str
     kind: str | None
-    integrated_share: float
+    integrated_share: float | None
     depth: int
     paths: tuple[Path, ...]
+    share_partial: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

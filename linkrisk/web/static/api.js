@@ -85,6 +85,7 @@ export const api = {
   group: (sid) => request(`/v1/subjects/${enc(sid)}/group`),
   paths: (a, b, k = 5, maxDepth = 6) =>
     request("/v1/paths", { params: { a, b, k, max_depth: maxDepth } }),
+  exposure: (list, threshold) => request("/v1/exposure", { params: { list, threshold } }),
   // 信用核查: tier and active list memberships of organisations, used to colour the graph.
   check: (usccs) => request("/v1/checks", { method: "POST", body: { usccs } }),
   plans: () => request("/v1/plans"),

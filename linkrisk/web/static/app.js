@@ -2,6 +2,7 @@
 // hash routes (#/search, #/subject/<sid>, #/plans, #/plans/<id>) so that Back works.
 import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
 import { $, fill, h } from "./dom.js";
+import { Exposure } from "./exposure.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
 
@@ -42,9 +43,10 @@ function navigate(hash) {
 
 const investigator = new Investigator($("#view-investigator"), { say, navigate });
 const regulator = new Regulator($("#view-regulator"), { say, navigate });
+const exposure = new Exposure($("#view-exposure"), { say, navigate });
 
 function showView(name) {
-  for (const view of ["investigator", "regulator"]) {
+  for (const view of ["investigator", "regulator", "exposure"]) {
     $(`#view-${view}`).hidden = view !== name;
     $(`#tab-${view}`).classList.toggle("current", view === name);
   }
@@ -60,6 +62,8 @@ async function route() {
     $("#plan-detail").hidden = !id;
     if (id) await regulator.open(id);
     else await regulator.list();
+  } else if (section === "exposure" && allowed.includes("investigator")) {
+    showView("exposure"); // the 50 % rule: an investigator's question about the whole graph
   } else if (allowed.includes("investigator")) {
     showView("investigator");
     if (section === "subject" && id) await investigator.open(id);
@@ -92,6 +96,7 @@ async function signIn() {
   const allowed = VIEWS[state.me.role] ?? [];
   fill($("#whoami"), `${ROLE_NAMES[state.me.role] ?? state.me.role} · ${state.me.org} · ${state.me.key_id}`);
   $("#tab-investigator").hidden = !allowed.includes("investigator");
+  $("#tab-exposure").hidden = !allowed.includes("investigator");
   $("#tab-regulator").hidden = !allowed.includes("regulator");
   if (!allowed.length) {
     const use = state.me.role === "lender" ? "贷款机构请使用评分接口 /v1/scores" : "管理功能请使用 API（/docs）";
@@ -120,7 +125,7 @@ $("#sign-out").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 
 // For people and for the browser tests: the live objects behind the page.
-window.linkrisk = { investigator, regulator, state };
+window.linkrisk = { investigator, regulator, exposure, state };
 
 if (getKey()) signIn();
 else askKey("");

@@ -2,8 +2,7 @@
 // (owners above, holdings below: dagre) and a force layout for everything else (fCoSE).
 import cytoscape from "./vendor/cytoscape.esm.min.mjs";
 import cytoscapeDagre from "./vendor/cytoscape-dagre.min.mjs";
-import { CONTACTS, RELATIONS, ROLES, tierColor } from "./labels.js";
-import { formatPercent } from "./dom.js";
+import { CONTACTS, RELATIONS, ROLES, holdingCaption, tierColor } from "./labels.js";
 
 cytoscape.use(cytoscapeDagre);
 // fCoSE ships as UMD only: index.html loads it (and its two bases) as classic scripts first.
@@ -26,12 +25,10 @@ const REL_COLORS = {
   SAME_CONTACT: "#ef6c00",
 };
 
-/** The caption of an edge: relation, share for holdings, role for officers, contact kind. */
+/** The caption of an edge: relation, share for holdings (比例未知 when not recorded, never
+ * 0.0%), role for officers, contact kind. */
 export function edgeCaption(edge) {
-  if (edge.rel === "HOLDS") {
-    const share = formatPercent(edge.share);
-    return share ? `${RELATIONS.HOLDS} ${share}` : RELATIONS.HOLDS;
-  }
+  if (edge.rel === "HOLDS") return holdingCaption(edge.share);
   if (edge.rel === "OFFICER") return ROLES[edge.role] ?? RELATIONS.OFFICER;
   if (edge.rel === "SAME_CONTACT") return CONTACTS[edge.contact] ?? RELATIONS.SAME_CONTACT;
   return RELATIONS[edge.rel] ?? edge.rel;

@@ -1,6 +1,6 @@
 // Chinese labels for the codes the API returns. The words come from vocabulary.js, generated from
 // linkrisk/vocabulary.py: the command line and the API's *_label fields use the same tables.
-import { h } from "./dom.js";
+import { formatPercent, h } from "./dom.js";
 import { VOCABULARY } from "./vocabulary.js";
 
 /** code → Chinese label of one vocabulary table. */
@@ -24,6 +24,12 @@ export const RELATIONS = zh("relation");
 export const CONTACTS = zh("contact");
 export const REASONS = zh("reason");
 export const PLAN_STATUSES = zh("plan_status");
+export const WORDS = zh("words");
+
+/** A holding's caption: "持股 35.0%", or "持股 比例未知" when no share is recorded (never 0.0%). */
+export function holdingCaption(share) {
+  return `${RELATIONS.HOLDS} ${formatPercent(share) || WORDS.share_unknown}`;
+}
 
 /** The label of a code in a table, falling back to the code itself. */
 export function label(table, code) {

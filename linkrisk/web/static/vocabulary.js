@@ -25,6 +25,10 @@ export const VOCABULARY = {
     "unknown_org": {
       "zh": "未登记组织",
       "en": "unregistered organisation"
+    },
+    "foreign_org": {
+      "zh": "境外组织",
+      "en": "organisation registered abroad"
     }
   },
   "status": {
@@ -131,6 +135,10 @@ export const VOCABULARY = {
     "inspection_abnormal": {
       "zh": "抽查结果异常",
       "en": "abnormal inspection result"
+    },
+    "sanction": {
+      "zh": "制裁名单",
+      "en": "sanctions list"
     }
   },
   "severity": {
@@ -315,6 +323,10 @@ export const VOCABULARY = {
     "decision_no": {
       "zh": "文号",
       "en": "decision no."
+    },
+    "share_unknown": {
+      "zh": "比例未知",
+      "en": "share unknown"
     }
   }
 };

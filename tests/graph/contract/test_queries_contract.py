@@ -71,6 +71,42 @@ def test_ownership_cycle_closed_form(queries: Make) -> None:
     assert shares(q.holdings("P").entries) == pytest.approx({"A": 10 / 17, "B": 5 / 17})
 
 
+def test_an_unknown_share_is_unknown_not_zero(queries: Make) -> None:
+    q = queries(
+        subjects=[person("P"), person("Q"), org("A"), org("X")],
+        holdings=[
+            holds("P", "X", 0.4),
+            holds("P", "A", 0.5),
+            holds("A", "X", None),
+            holds("Q", "A", 0.5),
+        ],
+    )
+    entries = {e.sid: e for e in q.owners("X").entries}
+    assert entries["P"].integrated_share == pytest.approx(0.4) and entries["P"].share_partial
+    assert entries["A"].integrated_share is None and entries["Q"].integrated_share is None
+
+
+def test_ownership_through_an_offshore_company_and_a_passport_holder(queries: Make) -> None:
+    # P (passport holder, keyed P…) → BVI company (foreign_org) → HK company → onshore X
+    bvi, hk, holder = "foreign-reg:VG:1234567", "hk-cr:01234567", "P" + "ab" * 16
+    q = queries(
+        subjects=[
+            person(holder, id_masked="passport:SG:E1*****78"),
+            org(bvi, kind="foreign_org", status=None),
+            org(hk, kind="foreign_org", status=None),
+            org("X"),
+        ],
+        holdings=[holds(holder, bvi, 1.0), holds(bvi, hk, 0.8), holds(hk, "X", 0.7)],
+    )
+    up = q.owners("X")
+    assert shares(up.entries) == pytest.approx({hk: 0.7, bvi: 0.56, holder: 0.56})
+    entries = {e.sid: e for e in up.entries}
+    assert [p.sids for p in entries[holder].paths] == [(holder, bvi, hk, "X")]
+    assert entries[bvi].kind == "foreign_org" and entries[holder].kind == "person"
+    [controller] = q.controllers("X")
+    assert controller.sid == holder and controller.integrated_share == pytest.approx(0.56)
+
+
 def test_controllers_threshold_and_fallbacks(queries: Make) -> None:
     q = queries(
         subjects=[

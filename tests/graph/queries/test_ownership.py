@@ -94,10 +94,30 @@ def test_depth_and_min_share_filter(build: Build) -> None:
     assert shares(down) == pytest.approx({"A": 0.6, "B": 0.3})
 
 
-def test_unknown_share_is_listed_with_zero_and_no_share(build: Build) -> None:
+def test_unknown_share_is_unknown_not_zero(build: Build) -> None:
     q = build(subjects=[person("P"), org("A")], holdings=[holds("P", "A", None)])
     [entry] = q.owners("A").entries
-    assert entry.integrated_share == 0.0 and entry.paths[0].hops[0].share is None
+    assert entry.integrated_share is None and entry.paths[0].hops[0].share is None
+    assert not entry.share_partial
+
+
+def test_an_unknown_share_on_one_of_two_walks_makes_a_lower_bound(build: Build) -> None:
+    # P → A (60 %) → X and P → B (unknown) → X; Q reaches X only through B
+    q = build(
+        subjects=[person("P"), person("Q"), org("A"), org("B"), org("X")],
+        holdings=[
+            holds("P", "A", 0.6),
+            holds("A", "X", 0.5),
+            holds("P", "B", 0.5),
+            holds("B", "X", None),
+            holds("Q", "B", 0.5),
+        ],
+    )
+    entries = {e.sid: e for e in q.owners("X").entries}
+    assert entries["P"].integrated_share == pytest.approx(0.3) and entries["P"].share_partial
+    assert entries["A"].integrated_share == pytest.approx(0.5) and not entries["A"].share_partial
+    assert entries["B"].integrated_share is None and entries["Q"].integrated_share is None
+    assert [e.sid for e in q.owners("X").entries][:2] == ["A", "P"]  # unknown ones last
 
 
 def test_max_paths_keeps_the_largest_and_says_so(build: Build) -> None:
