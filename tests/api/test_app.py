@@ -46,6 +46,13 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/subjects/{sid}/contacts"): {"url": f"{sub}/contacts"},
         ("GET", "/v1/subjects/{sid}/group"): {"url": f"{sub}/group"},
         ("GET", "/v1/subjects/{sid}/export"): {"url": f"{sub}/export"},
+        ("GET", "/v1/subjects/{sid}/registry"): {"url": f"{sub}/registry"},
+        ("GET", "/v1/subjects/{sid}/history"): {"url": f"{sub}/history"},
+        ("GET", "/v1/subjects/{sid}/history/diff"): {
+            "url": f"{sub}/history/diff",
+            "params": {"from": "2025-06-30", "to": "2025-06-30"},
+        },
+        ("GET", "/v1/persons/{sid}"): {"url": f"/v1/persons/{city.p1}"},
         ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
         ("GET", "/v1/checks"): {"url": "/v1/checks"},
         ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},

@@ -19,6 +19,7 @@ from linkrisk.api.explanations import explain_node
 from linkrisk.api.labels import reason_label
 from linkrisk.api.naming import Namer, is_person
 from linkrisk.api.privacy import mask_name
+from linkrisk.api.resolving import resolve_named
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     ConnectionsCreate,
@@ -250,7 +251,9 @@ def controllers(
 
 
 @router.get(
-    "/paths", summary="查关系: the shortest paths between two subjects", responses=may_answer(404)
+    "/paths",
+    summary="查关系: the shortest paths between two subjects (keys, key prefixes or names)",
+    responses=may_answer(404),
 )
 def paths(
     key: Investigator,
@@ -264,6 +267,8 @@ def paths(
     rels: Rels = None,
     degree_cap: DegreeCap = 500,
 ) -> PathSetPublic:
+    pii = key.has_scope("pii")
+    a, b = (resolve_named(text, state, graph, pii) for text in (a, b))
     ctx.touch(a, b)
     result = _queries(state).paths(a, b, k=k, max_depth=max_depth, rels=rels, degree_cap=degree_cap)
     return _answer(PathSetPublic, result, graph, key.has_scope("pii"), ctx)  # type: ignore[no-any-return]
