@@ -53,6 +53,7 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
             "params": {"from": "2025-06-30", "to": "2025-06-30"},
         },
         ("GET", "/v1/persons/{sid}"): {"url": f"/v1/persons/{city.p1}"},
+        ("GET", "/v1/resolve"): {"url": "/v1/resolve", "params": {"q": "南京甲乙"}},
         ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
         ("GET", "/v1/checks"): {"url": "/v1/checks"},
         ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},

@@ -13,11 +13,14 @@ from fastapi import APIRouter, Query
 
 from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
 from linkrisk.api.registry import diff_view, history_view, person_view, registry_view
+from linkrisk.api.resolving import candidates
+from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas.registry import (
     DiffPublic,
     HistoryPublic,
     PersonPagePublic,
     RegistryPublic,
+    ResolvedPublic,
 )
 
 router = APIRouter(prefix="/v1", tags=["investigators"])
@@ -97,3 +100,24 @@ def person_page(
     data, seen = person_view(state, graph, sid, key.has_scope("pii"))
     ctx.touch(*seen)
     return PersonPagePublic.model_validate(data)
+
+
+@router.get(
+    "/resolve",
+    summary="Which subject a name, key or key prefix names, or the candidates when several fit",
+    responses=may_answer(404),
+)
+def resolve(
+    key: Investigator,
+    state: AppState,
+    graph: Graph,
+    ctx: Context,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="name, key or key prefix")],
+) -> ResolvedPublic:
+    found = candidates(q, state, graph, key.has_scope("pii"))
+    ctx.touch(*(c["sid"] for c in found))
+    return ResolvedPublic(
+        query=q,
+        sid=found[0]["sid"] if len(found) == 1 else None,
+        candidates=found,
+    )

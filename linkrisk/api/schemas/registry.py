@@ -108,6 +108,14 @@ class RegistryPublic(Mirror):
     )
 
 
+class ResolvedPublic(Mirror):
+    """What a typed name, key or key prefix names: one subject, or the candidates to choose."""
+
+    query: str
+    sid: str | None = Field(description="the subject, when exactly one fits")
+    candidates: list[PartyPublic] = Field(description="best first; one entry when unambiguous")
+
+
 class PersonPagePublic(Mirror):
     """A person's page: every firm it is linked to, by role, with the firms' status and tier."""
 

@@ -140,6 +140,15 @@ def test_paths_by_name_and_an_ambiguous_name_lists_the_candidates(
     assert problem["type"].endswith("ambiguous-subject")
     assert {c["sid"] for c in problem["candidates"]} == {city.a, city.b, city.c}
     assert all(c["name"] for c in problem["candidates"])
+    listed = get(client, keys, "/v1/resolve", q="南京")
+    assert listed["sid"] is None
+    assert [c["sid"] for c in listed["candidates"]] == [c["sid"] for c in problem["candidates"]]
+    one = get(client, keys, "/v1/resolve", q="南京丙丁贸易有限公司")
+    assert one["sid"] == city.b and one["candidates"][0]["name"] == "南京丙丁贸易有限公司"
+    unknown = client.get(
+        "/v1/resolve", params={"q": "不存在的公司"}, headers=keys.headers("investigator")
+    )
+    assert unknown.status_code == 404
     # persons are found by name only with pii
     nobody = client.get(
         "/v1/paths", params={"a": city.a, "b": "张三丰"}, headers=keys.headers("investigator")
