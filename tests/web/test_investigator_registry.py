@@ -197,3 +197,41 @@ def test_a_person_page_ambiguous_paths_and_a_key_change(
         assert page.locator("#view-investigator").is_hidden()
         assert page.inner_text("#card") == "" and page.inner_text("#search-results") == ""
         assert watch.errors == []
+
+
+def _contacts_case(city: City, api: httpx.Client, want: str) -> tuple[str, list[dict[str, Any]]]:
+    snapshot = load_current(city.settings.snapshot_dir)
+    firms = np.flatnonzero(np.asarray(snapshot.nodes["kind"]) == 0)
+    for node in firms[:1500]:
+        sid = snapshot.sid(int(node))
+        contacts = api.get(f"/v1/subjects/{sid}/contacts").json()["contacts"]
+        if (
+            (want == "supernode" and any(c["supernode"] for c in contacts))
+            or (want == "linked" and contacts and not any(c["supernode"] for c in contacts))
+            or (want == "none" and not contacts)
+        ):
+            return sid, contacts
+    pytest.fail(f"the generated city has no firm with {want} contacts")
+
+
+@pytest.mark.parametrize("want", ["supernode", "linked", "none"])
+def test_shared_contacts_show_the_value_the_members_or_none(
+    browser: Any, app_server: ServerThread, city: City, api: httpx.Client, want: str
+) -> None:
+    sid, contacts = _contacts_case(city, api, want)
+    with chromium_page(browser, app_server.url) as (page, watch):
+        _sign_in(page, app_server.url, city.keys["investigator"])
+        page.goto(app_server.url + f"/#/subject/{sid}")
+        page.wait_for_function(IDLE)
+        page.select_option("#graph-mode", "contacts")
+        page.wait_for_function(IDLE)
+        notes = page.inner_text("#graph-notes")
+        if want == "none":
+            assert page.locator("#contacts-none").is_visible() and "无疑似关联" in notes
+        for c in contacts:
+            assert c["value"] in notes
+            if c["supernode"]:
+                listed = page.locator(f'ul.contact-members[data-kind="{c["kind"]}"] li')
+                assert listed.count() == len(c["members"]) > 0
+                assert c["members"][0]["name"] in notes
+        assert watch.errors == []

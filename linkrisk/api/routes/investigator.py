@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from linkrisk.api.contact_values import annotate_contacts
 from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
 from linkrisk.api.explanations import explain_node
 from linkrisk.api.labels import reason_label
@@ -306,14 +307,19 @@ def surrounding_risk(
 
 
 @router.get(
-    "/subjects/{sid}/contacts", summary="疑似关联: subjects sharing a phone, email or address"
+    "/subjects/{sid}/contacts",
+    summary="疑似关联: subjects sharing a phone, email or address, the value, supernode members",
 )
 def shared_contacts(
     sid: str, key: Investigator, state: AppState, graph: Graph, ctx: Context
 ) -> SharedContactsPublic:
     ctx.touch(sid)
     result = _queries(state).shared_contacts(sid)
-    return _answer(SharedContactsPublic, result, graph, key.has_scope("pii"), ctx)  # type: ignore[no-any-return]
+    pii = key.has_scope("pii")
+    namer = Namer(graph, pii)
+    data = annotate_contacts(namer.annotate(as_dict(result)), state, namer, pii)
+    ctx.touch(*namer.seen)
+    return SharedContactsPublic.model_validate(data)
 
 
 @router.get("/subjects/{sid}/group", summary="企业集团: the group of firms under common control")

@@ -50,7 +50,10 @@ const MODES = {
   contacts: {
     name: "疑似关联 shared contacts",
     layout: "concentric",
-    load: async (sid) => fromSharedContacts(await api.contacts(sid)),
+    load: async (sid) => {
+      const answer = await api.contacts(sid);
+      return { ...fromSharedContacts(answer), contacts: answer.contacts ?? [] };
+    },
   },
   group: {
     name: "企业集团 group",
@@ -279,9 +282,13 @@ export class Investigator {
     const notes = [];
     if (graph.truncated) notes.push("结果已截断 · truncated at the node limit");
     if (graph.skipped?.length) notes.push(`未展开的超级节点 supernodes not expanded: ${graph.skipped.length}`);
-    for (const s of graph.supernodes ?? []) {
-      const what = { phone: "电话", email: "邮箱", address: "地址" }[s.kind] ?? s.kind;
-      notes.push(`${what}由 ${s.n_subjects} 个主体共用（超级节点，不建立关联）`);
+    if (graph.contacts) {
+      notes.push(...this.contactNotes(graph.contacts));
+    } else {
+      for (const s of graph.supernodes ?? []) {
+        const what = { phone: "电话", email: "邮箱", address: "地址" }[s.kind] ?? s.kind;
+        notes.push(`${what}由 ${s.n_subjects} 个主体共用（超级节点，不建立关联）`);
+      }
     }
     if (kind === "explanation") {
       notes.unshift(`${graph.paths.length} 条风险来源路径 · risk source paths`);
@@ -291,6 +298,29 @@ export class Investigator {
         : "两主体之间在深度内无路径 · no path within the depth");
     }
     fill($("#graph-notes", this.root), notes.map((n) => h("li", {}, n)));
+  }
+
+  /** 疑似关联 in words: which value is shared and with how many; a supernode value lists the
+   * subjects holding it (too many to draw); a subject sharing nothing says so. */
+  contactNotes(contacts) {
+    if (!contacts.length) {
+      return [h("span", { id: "contacts-none" },
+        "无疑似关联：该主体的电话、邮箱、地址未与其他主体共用 · shares no phone, e-mail or address")];
+    }
+    const open = (sid) => this.navigate(`#/subject/${encodeURIComponent(sid)}`);
+    return contacts.map((c) => {
+      const what = { phone: "电话", email: "邮箱", address: "地址" }[c.kind] ?? c.kind;
+      const value = h("strong", { class: "contact-value" }, c.value ?? "—");
+      if (!c.supernode) {
+        return h("span", { dataset: { kind: c.kind } }, `同${what} `, value, `：${c.sids.length} 个其他主体`);
+      }
+      const more = c.members_total > c.members.length ? `（列出前 ${c.members.length} 个）` : "";
+      return h("span", { dataset: { kind: c.kind } },
+        `${what} `, value, ` 由 ${c.n_subjects} 个主体共用（超级节点，不绘制关联）${more}：`,
+        h("ul", { class: "contact-members", dataset: { kind: c.kind } }, c.members.map((m) =>
+          h("li", {}, h("button", { type: "button", class: "link", dataset: { sid: m.sid }, onclick: () => open(m.sid) },
+            m.name || m.sid), m.status && m.status !== "active" ? ` ${label(STATUSES, m.status)}` : ""))));
+    });
   }
 
   showCounts() {
