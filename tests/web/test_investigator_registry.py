@@ -235,3 +235,32 @@ def test_shared_contacts_show_the_value_the_members_or_none(
                 assert listed.count() == len(c["members"]) > 0
                 assert c["members"][0]["name"] in notes
         assert watch.errors == []
+
+
+def test_risk_scan_counts_open_their_lists(
+    browser: Any, app_server: ServerThread, city: City, api: httpx.Client
+) -> None:
+    snapshot = load_current(city.settings.snapshot_dir)
+    firms = np.flatnonzero(np.asarray(snapshot.nodes["kind"]) == 0)
+    for node in firms[:1500]:
+        sid = snapshot.sid(int(node))
+        scan = api.get(f"/v1/subjects/{sid}/scan").json()
+        if all(s["total"] for s in scan["sections"]):
+            break
+    else:
+        pytest.fail("no firm has both own records and listed neighbours")
+    with chromium_page(browser, app_server.url) as (page, watch):
+        _sign_in(page, app_server.url, city.keys["investigator"])
+        page.goto(app_server.url + f"/#/subject/{sid}")
+        page.locator("#card-scan").wait_for()
+        page.wait_for_function(IDLE)
+        for section in scan["sections"]:
+            box = page.locator(f'#card-scan [data-section="{section["name"]}"]')
+            assert f"{section['title']} {section['total']}" in box.inner_text()
+            for group in section["groups"]:
+                box.locator(f'button.scan-count[data-key="{group["key"]}"]').click()
+                listed = box.locator("ul.scan-list li")
+                assert listed.count() == group["count"]
+                if group["neighbours"]:
+                    assert group["neighbours"][0]["name"] in box.inner_text()
+        assert watch.errors == []

@@ -15,13 +15,16 @@ from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigato
 from linkrisk.api.registry import diff_view, history_view, person_view, registry_view
 from linkrisk.api.resolving import candidates
 from linkrisk.api.routes import may_answer
+from linkrisk.api.scan import scan_view
 from linkrisk.api.schemas.registry import (
     DiffPublic,
     HistoryPublic,
     PersonPagePublic,
     RegistryPublic,
     ResolvedPublic,
+    RiskScanPublic,
 )
+from linkrisk.graph.queries.protocol import MAX_RISK_HOPS
 
 router = APIRouter(prefix="/v1", tags=["investigators"])
 
@@ -121,3 +124,22 @@ def resolve(
         sid=found[0]["sid"] if len(found) == 1 else None,
         candidates=found,
     )
+
+
+@router.get(
+    "/subjects/{sid}/scan",
+    summary="风险扫描: own records by type, listed subjects nearby by distance and relation",
+)
+def scan(
+    sid: str,
+    key: Investigator,
+    state: AppState,
+    graph: Graph,
+    ctx: Context,
+    hops: Annotated[int, Query(ge=1, le=MAX_RISK_HOPS)] = 2,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> RiskScanPublic:
+    ctx.touch(sid)
+    data, seen = scan_view(state, graph, sid, hops, limit, key.has_scope("pii"))
+    ctx.touch(*seen)
+    return RiskScanPublic.model_validate(data)

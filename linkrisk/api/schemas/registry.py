@@ -5,6 +5,7 @@ changes between snapshot dates. Persons are masked unless the key has ``pii``.""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import Field
 
@@ -128,3 +129,35 @@ class PersonPagePublic(Mirror):
     firms: int = Field(description="distinct firms linked by any role or holding")
     snapshot: str
     as_of: date
+
+
+class ScanGroupPublic(Mirror):
+    """One count and the list it opens: events (自身风险) or neighbours with paths (周边风险)."""
+
+    key: str
+    label: str
+    count: int
+    hops: int | None = None
+    relation: str | None = None
+    type: str | None = None
+    events: list[dict[str, Any]] = Field(default_factory=list)
+    neighbours: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ScanSectionPublic(Mirror):
+    name: str = Field(description="own | around (later sections may be added, e.g. alerts)")
+    title: str
+    title_en: str
+    total: int
+    groups: list[ScanGroupPublic]
+    truncated: bool = False
+    skipped_supernodes: list[str] = Field(default_factory=list)
+
+
+class RiskScanPublic(Mirror):
+    """风险扫描: one summary per subject, in sections of counts that open their lists."""
+
+    sid: str
+    as_of: date
+    hops: int
+    sections: list[ScanSectionPublic]

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { renderCard } from "./card.js";
 import { renderHistory, renderPerson, renderRegistry } from "./registry.js";
+import { renderScan } from "./scan.js";
 import { $, download, fill, h } from "./dom.js";
 import { GraphView } from "./graph.js";
 import { KINDS, STATUSES, label, tierBadge } from "./labels.js";
@@ -201,11 +202,13 @@ export class Investigator {
       renderPerson(element, page, open);
       return;
     }
-    const [registry, history] = await Promise.all([api.registry(sid), api.history(sid)]);
+    const [registry, history, scan] = await Promise.all([api.registry(sid), api.history(sid), api.scan(sid)]);
     if (generation !== this.generation) return;
     const element = h("section", { id: "card-registry" });
     const slider = h("section", { id: "card-history", dataset: { busy: "0" } });
-    root.querySelector("dl.facts").after(element);
+    const summary = h("section", { id: "card-scan" });
+    root.querySelector("dl.facts").after(summary, element);
+    renderScan(summary, scan, open);
     root.append(slider);
     renderRegistry(element, registry, open);
     await renderHistory(slider, history, { diff: (a, b) => api.historyDiff(sid, a, b), open });

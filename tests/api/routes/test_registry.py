@@ -156,3 +156,24 @@ def test_paths_by_name_and_an_ambiguous_name_lists_the_candidates(
     assert nobody.status_code == 404
     found = get(client, keys, "/v1/paths", role="investigator_pii", a=city.a, b="张三丰")
     assert found["b"] == city.p1
+
+
+def test_risk_scan_counts_open_their_lists(client: TestClient, keys: Keys, city: City) -> None:
+    b = get(client, keys, f"/v1/subjects/{city.b}/scan")
+    own, around = b["sections"]
+    assert (own["name"], own["title"], own["total"]) == ("own", "自身风险", 2)
+    assert [(g["type"], g["label"], g["count"]) for g in own["groups"]] == [
+        ("penalty", "行政处罚", 1),
+        ("abnormal_operation", "经营异常名录", 1),
+    ]
+    assert own["groups"][0]["events"][0]["event_id"] == "ev-b-penalty"
+    assert around["total"] == 0
+    a = get(client, keys, f"/v1/subjects/{city.a}/scan", hops=1)
+    own, around = a["sections"]
+    assert own["total"] == 0
+    [group] = around["groups"]
+    assert (group["key"], group["label"], group["count"]) == ("1:HOLDS", "1 跳 · 持股", 1)
+    assert group["neighbours"][0]["sid"] == city.b
+    assert group["neighbours"][0]["name"] == "南京丙丁贸易有限公司"
+    refused = client.get(f"/v1/subjects/{city.a}/scan", headers=keys.headers("lender"))
+    assert refused.status_code == 403
