@@ -55,6 +55,11 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/persons/{sid}"): {"url": f"/v1/persons/{city.p1}"},
         ("GET", "/v1/resolve"): {"url": "/v1/resolve", "params": {"q": "南京甲乙"}},
         ("GET", "/v1/subjects/{sid}/scan"): {"url": f"{sub}/scan"},
+        ("GET", "/v1/subjects/{sid}/beneficial-owners"): {"url": f"{sub}/beneficial-owners"},
+        ("POST", "/v1/subjects/{sid}/beneficial-owners/verification"): {
+            "url": f"{sub}/beneficial-owners/verification",
+            "json": {"filed": [{"person": city.p1, "share": 0.6}]},
+        },
         ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
         ("GET", "/v1/checks"): {"url": "/v1/checks"},
         ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},

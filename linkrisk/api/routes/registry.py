@@ -11,20 +11,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from linkrisk.api.beneficial import owners_view, verification_view
 from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
 from linkrisk.api.registry import diff_view, history_view, person_view, registry_view
 from linkrisk.api.resolving import candidates
 from linkrisk.api.routes import may_answer
 from linkrisk.api.scan import scan_view
 from linkrisk.api.schemas.registry import (
+    BeneficialOwnersPublic,
     DiffPublic,
     HistoryPublic,
     PersonPagePublic,
     RegistryPublic,
     ResolvedPublic,
     RiskScanPublic,
+    VerificationCreate,
+    VerificationPublic,
 )
+from linkrisk.errors import InputError
+from linkrisk.graph.queries.beneficial import FiledOwner
 from linkrisk.graph.queries.protocol import MAX_RISK_HOPS
+from linkrisk.loaders.identifiers import check_resident_id, person_sid
 
 router = APIRouter(prefix="/v1", tags=["investigators"])
 
@@ -143,3 +150,55 @@ def scan(
     data, seen = scan_view(state, graph, sid, hops, limit, key.has_scope("pii"))
     ctx.touch(*seen)
     return RiskScanPublic.model_validate(data)
+
+
+@router.get(
+    "/subjects/{sid}/beneficial-owners",
+    summary="受益所有人 (2024 办法): ≥ 25% integrated or control, else the manager; rules, paths",
+)
+def beneficial(
+    sid: str,
+    key: Investigator,
+    state: AppState,
+    graph: Graph,
+    services: AppServices,
+    ctx: Context,
+    threshold: Annotated[float | None, Query(gt=0, le=1, description="default: settings")] = None,
+) -> BeneficialOwnersPublic:
+    ctx.touch(sid)
+    default = services.settings.beneficial_owner_threshold
+    data, seen = owners_view(state, graph, sid, key.has_scope("pii"), default, threshold)
+    ctx.touch(*seen)
+    return BeneficialOwnersPublic.model_validate(data)
+
+
+@router.post(
+    "/subjects/{sid}/beneficial-owners/verification",
+    summary="备案核验: compare the beneficial owners a firm filed with the computed ones",
+)
+def verification(
+    sid: str,
+    body: VerificationCreate,
+    key: Investigator,
+    state: AppState,
+    graph: Graph,
+    services: AppServices,
+    ctx: Context,
+) -> VerificationPublic:
+    ctx.touch(sid)
+    secret = services.settings.id_hash_key.get_secret_value().encode()
+    filed = []
+    for i, item in enumerate(body.filed):
+        if item.id_number:
+            number = item.id_number.strip().upper()
+            if check_resident_id(number) is not None:
+                raise InputError(f"filed[{i}].id_number does not check", field="id_number")
+            filed.append(FiledOwner(person_sid(number, secret), item.name, item.share))
+        elif item.person:
+            filed.append(FiledOwner(item.person.strip(), item.name, item.share))
+        else:
+            raise InputError(f"filed[{i}] needs a person key or an id_number", field="filed")
+    default = services.settings.beneficial_owner_threshold
+    data, seen = verification_view(state, graph, sid, filed, key.has_scope("pii"), default)
+    ctx.touch(*seen)
+    return VerificationPublic.model_validate(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from linkrisk.api.schemas.base import Mirror, TierLetter
 
@@ -161,3 +161,58 @@ class RiskScanPublic(Mirror):
     as_of: date
     hops: int
     sections: list[ScanSectionPublic]
+
+
+class BeneficialOwnerPublic(Mirror):
+    sid: str
+    kind: str
+    name: str | None
+    rules: list[str] = Field(description="ownership, control, senior_manager")
+    rule_labels: list[str]
+    integrated_share: float | None
+    role: str | None = None
+    paths: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class BeneficialOwnersPublic(Mirror):
+    """受益所有人 per the 2024 受益所有人信息管理办法, each with the rule that fired and paths."""
+
+    sid: str
+    threshold: float
+    owners: list[BeneficialOwnerPublic]
+    fallback: bool = Field(description="nobody owns ≥ threshold or controls: managers named")
+    paths_truncated: bool = False
+
+
+class FiledOwnerCreate(BaseModel):
+    """One filed beneficial owner: a person key, or a resident ID number (hashed at once)."""
+
+    model_config = ConfigDict(extra="forbid")
+    person: str | None = Field(None, max_length=64, description="a person key P…")
+    id_number: str | None = Field(None, max_length=32, description="never stored or echoed")
+    name: str | None = Field(None, max_length=100)
+    share: float | None = Field(None, ge=0, le=1)
+
+
+class VerificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    filed: list[FiledOwnerCreate] = Field(max_length=1000)
+
+
+class DiscrepancyPublic(Mirror):
+    sid: str
+    name: str | None = None
+    kind: str = Field(description="not_filed | not_found | share_differs")
+    filed_share: float | None = None
+    computed_share: float | None = None
+    rules: list[str] = Field(default_factory=list)
+
+
+class VerificationPublic(Mirror):
+    """备案核验: what a firm filed against the beneficial owners the graph gives."""
+
+    sid: str
+    filed: int
+    computed: int
+    consistent: bool
+    discrepancies: list[DiscrepancyPublic]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from linkrisk.config import Settings
@@ -177,3 +178,38 @@ def test_risk_scan_counts_open_their_lists(client: TestClient, keys: Keys, city:
     assert group["neighbours"][0]["name"] == "南京丙丁贸易有限公司"
     refused = client.get(f"/v1/subjects/{city.a}/scan", headers=keys.headers("lender"))
     assert refused.status_code == 403
+
+
+def test_beneficial_owners_with_rules_and_paths(client: TestClient, keys: Keys, city: City) -> None:
+    b = get(client, keys, f"/v1/subjects/{city.b}/beneficial-owners")
+    [owner] = b["owners"]
+    assert (owner["sid"], owner["name"], owner["rules"]) == (city.p1, "张**", ["ownership"])
+    assert owner["integrated_share"] == pytest.approx(0.3, abs=1e-6)
+    assert owner["paths"][0]["sids"] == [city.p1, city.a, city.b]
+    assert "25%" in owner["rule_labels"][0] and not b["fallback"]
+    # B's legal representative is no beneficial owner while someone owns ≥ 25 %
+    strict = get(client, keys, f"/v1/subjects/{city.b}/beneficial-owners", threshold=0.5)
+    assert strict["fallback"]
+    assert [(o["sid"], o["role"]) for o in strict["owners"]] == [(city.p2, "legal_representative")]
+
+
+def test_filing_verification_lists_discrepancies(
+    client: TestClient, keys: Keys, city: City
+) -> None:
+    url = f"/v1/subjects/{city.b}/beneficial-owners/verification"
+    headers = keys.headers("investigator")
+    same = client.post(
+        url, json={"filed": [{"id_number": city.p1_id, "share": 0.3}]}, headers=headers
+    )
+    assert same.status_code == 200, same.text
+    assert same.json()["consistent"] and city.p1_id not in same.text
+    wrong = client.post(
+        url, json={"filed": [{"person": city.p2, "name": "李四", "share": 1.0}]}, headers=headers
+    ).json()
+    assert [(d["sid"], d["kind"]) for d in wrong["discrepancies"]] == [
+        (city.p1, "not_filed"),
+        (city.p2, "not_found"),
+    ]
+    assert wrong["discrepancies"][1]["name"] == "李*"  # masked even though the filing named it
+    bad = client.post(url, json={"filed": [{"id_number": "110101199001011234"}]}, headers=headers)
+    assert bad.status_code == 422 and "110101199001011234" not in bad.text
