@@ -124,6 +124,21 @@ def test_card_fields_and_the_time_slider_diff(
             assert (_rows(page, table) if expected else 0) == expected, section
         assert page.locator('[data-field="business_scope"]').inner_text().startswith("未载入")
 
+        # 受益所有人: the API's owners with their integrated shares, on the card and the graph.
+        owners = api.get(f"/v1/subjects/{sid}/beneficial-owners").json()["owners"]
+        assert owners, "every firm has a beneficial owner or, failing that, a manager"
+        assert (_rows(page, "#card-beneficial") if owners else 0) == len(owners)
+        page.select_option("#graph-mode", "beneficial")
+        page.wait_for_function(IDLE)
+        labels = page.evaluate(
+            "() => window.linkrisk.investigator.graph.cy.nodes().map(n => n.data('label'))"
+        )
+        for owner in owners:
+            if owner["integrated_share"] is not None:
+                shown = f"{owner['integrated_share'] * 100:.2f}%"
+                assert shown in page.inner_text("#card-beneficial")
+                assert any(shown in (text or "") for text in labels), labels
+
         # The slider starts on the earlier date: the diff to the latest is the API's.
         assert page.inner_text("#history-date") == dates[0]
         assert _rows(page, "#history-changes") == len(diff["changes"])

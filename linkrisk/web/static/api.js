@@ -90,6 +90,7 @@ export const api = {
     request(`/v1/subjects/${enc(sid)}/history/diff`, { params: { from, to } }),
   person: (sid) => request(`/v1/persons/${enc(sid)}`),
   resolve: (q) => request("/v1/resolve", { params: { q } }),
+  beneficialOwners: (sid) => request(`/v1/subjects/${enc(sid)}/beneficial-owners`),
   scan: (sid, hops = 2) => request(`/v1/subjects/${enc(sid)}/scan`, { params: { hops } }),
   paths: (a, b, k = 5, maxDepth = 6) =>
     request("/v1/paths", { params: { a, b, k, max_depth: maxDepth } }),

@@ -1,9 +1,9 @@
 // The investigator's view: search, the subject card, and the graph around the subject.
 import { api } from "./api.js";
 import { renderCard } from "./card.js";
-import { renderHistory, renderPerson, renderRegistry } from "./registry.js";
+import { renderBeneficial, renderHistory, renderPerson, renderRegistry } from "./registry.js";
 import { renderScan } from "./scan.js";
-import { $, download, fill, h } from "./dom.js";
+import { $, download, fill, formatPercent, h } from "./dom.js";
 import { GraphView } from "./graph.js";
 import { KINDS, STATUSES, label, tierBadge } from "./labels.js";
 import {
@@ -37,6 +37,18 @@ const MODES = {
     name: "实际控制人 controllers",
     layout: "dagre",
     load: async (sid) => fromControllers(sid, await api.controllers(sid)),
+  },
+  beneficial: {
+    name: "受益所有人 beneficial owners",
+    layout: "dagre",
+    // integrated percentages on the nodes: the owner's label carries its share
+    load: async (sid) => fromControllers(sid, (await api.beneficialOwners(sid)).owners.map((o) => ({
+      sid: o.sid,
+      kind: o.kind,
+      name: `${o.name ?? o.sid} ${o.integrated_share === null ? "" : formatPercent(o.integrated_share, 2)}`.trim(),
+      reason: o.rules.join(","),
+      paths: o.paths,
+    }))),
   },
   explanation: {
     name: "风险来源 score explanation",
@@ -202,13 +214,16 @@ export class Investigator {
       renderPerson(element, page, open);
       return;
     }
-    const [registry, history, scan] = await Promise.all([api.registry(sid), api.history(sid), api.scan(sid)]);
+    const [registry, history, scan, owners] = await Promise.all([
+      api.registry(sid), api.history(sid), api.scan(sid), api.beneficialOwners(sid)]);
     if (generation !== this.generation) return;
     const element = h("section", { id: "card-registry" });
     const slider = h("section", { id: "card-history", dataset: { busy: "0" } });
     const summary = h("section", { id: "card-scan" });
-    root.querySelector("dl.facts").after(summary, element);
+    const beneficial = h("section", { id: "card-owners" });
+    root.querySelector("dl.facts").after(summary, element, beneficial);
     renderScan(summary, scan, open);
+    renderBeneficial(beneficial, owners, open);
     root.append(slider);
     renderRegistry(element, registry, open);
     await renderHistory(slider, history, { diff: (a, b) => api.historyDiff(sid, a, b), open });

@@ -140,3 +140,20 @@ export function renderPerson(element, page, open) {
   );
 }
 
+
+/** 受益所有人: each person with the rule that found it, the integrated share and a path. */
+export function renderBeneficial(element, found, open) {
+  const path = (p) => (p ? p.sids.length - 1 : 0);
+  fill(element,
+    h("h3", {}, `受益所有人 (${found.owners.length})`),
+    found.fallback && found.owners.length
+      ? h("p", { class: "muted" }, "无人持股达25%或实际控制：以负责日常经营管理的人员为受益所有人") : null,
+    found.owners.length
+      ? table(["姓名", "依据", "综合持股", "路径"], found.owners.map((o) => [
+          party(o, open),
+          o.rule_labels.join("；") + (o.role ? `（${label(ROLES, o.role)}）` : ""),
+          o.integrated_share === null ? "—" : formatPercent(o.integrated_share, 2),
+          o.paths.length ? `${path(o.paths[0])} 层` : "",
+        ]), { class: "registry", id: "card-beneficial" })
+      : h("p", { class: "muted", id: "card-beneficial" }, "无 none"));
+}
