@@ -109,3 +109,56 @@ def test_person_lists_roles_and_holdings(city: Settings) -> None:
     assert "甲公司" in run("person", "P1")
     firm = runner.invoke(app, ["person", "91A"])
     assert firm.exit_code == 2 and "not a person" in firm.output
+
+
+def test_scan_lists_own_records_and_neighbours(city: Settings) -> None:
+    store = open_store(city)
+    store.write_batch(
+        {
+            "events": table(
+                "events",
+                [
+                    {
+                        "event_id": "e1",
+                        "sid": "91B",
+                        "type": "penalty",
+                        "severity": "major",
+                        "decision_date": dt.date(2024, 5, 1),
+                    },
+                    {
+                        "event_id": "e2",
+                        "sid": "91A",
+                        "type": "abnormal_operation",
+                        "decision_date": dt.date(2025, 2, 1),
+                    },
+                ],
+            )
+        }
+    )
+    build_snapshot(store, city.snapshot_dir, as_of=dt.date(2025, 3, 1))
+    store.close()
+    data = json.loads(run("scan", "91A", "--json"))
+    own, around = data["result"]["sections"]
+    assert [(g["type"], g["count"]) for g in own["groups"]] == [("abnormal_operation", 1)]
+    assert [(g["key"], [n["sid"] for n in g["neighbours"]]) for g in around["groups"]] == [
+        ("1:HOLDS", ["91B"])
+    ]
+    assert "乙公司" in run("scan", "甲公司")
+
+
+def test_contacts_show_the_value_or_say_none(city: Settings) -> None:
+    store = open_store(city)
+    store.write_batch(
+        {
+            "subjects": table(
+                "subjects",
+                [org("91A", phone="02583000000"), org("91B", name="乙公司", phone="02583000000")],
+            )
+        }
+    )
+    build_snapshot(store, city.snapshot_dir, as_of=D2)
+    store.close()
+    data = json.loads(run("contacts", "91A", "--json"))
+    assert data["values"] == {"phone": "02583000000"}
+    assert "02583000000" in run("contacts", "91A")
+    assert "shares no phone" in run("contacts", "91C")
