@@ -11,13 +11,7 @@ from linkrisk.api.state import ServingState
 from linkrisk.graph.queries.beneficial import FiledOwner, beneficial_owners, verify_filing
 from linkrisk.graph.queries.results import as_dict
 from linkrisk.graph.store import GraphStore
-
-#: the rules of the 2024 受益所有人信息管理办法 in words (zh, en)
-RULES = {
-    "ownership": ("直接或间接拥有25%以上股权或收益权", "owns ≥ 25% (integrated)"),
-    "control": ("通过多数持股链实际控制", "controls through majority holdings"),
-    "senior_manager": ("无上述人员时，负责日常经营管理的人员", "runs the daily business"),
-}
+from linkrisk.vocabulary import label
 
 
 def _owners(state: ServingState, sid: str, threshold: float | None, default: float) -> Any:
@@ -41,7 +35,7 @@ def owners_view(
     for owner in data["owners"]:
         owner["kind"] = "person"
         owner["name"] = namer.name(owner["sid"], "person")
-        owner["rule_labels"] = [RULES[r][0] for r in owner["rules"]]
+        owner["rule_labels"] = [label("bo_rule", r) for r in owner["rules"]]
         namer.annotate(owner["paths"])
     namer.seen[sid] = None
     for owner in data["owners"]:

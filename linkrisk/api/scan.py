@@ -17,9 +17,6 @@ from linkrisk.graph.queries.scan import risk_scan
 from linkrisk.graph.store import GraphStore
 from linkrisk.vocabulary import label
 
-#: section titles (the page and the report show them; the codes stay in ``name``)
-TITLES = {"own": ("自身风险", "own records"), "around": ("周边风险", "listed subjects nearby")}
-
 
 def scan_view(
     state: ServingState, graph: GraphStore, sid: str, hops: int, limit: int, pii: bool
@@ -31,8 +28,8 @@ def scan_view(
     namer = Namer(graph, pii)
     data = namer.annotate(as_dict(risk_scan(sid, own, around)))
     for section in data["sections"]:
-        section["title"] = TITLES[section["name"]][0]
-        section["title_en"] = TITLES[section["name"]][1]
+        section["title"] = label("scan_section", section["name"])
+        section["title_en"] = label("scan_section", section["name"], "en")
         for group in section["groups"]:
             if group["type"]:
                 group["label"] = label("event_type", group["type"])

@@ -14,17 +14,6 @@ from linkrisk.cli.params import LangOption
 from linkrisk.cli.words import say, use
 from linkrisk.graph.queries.results import as_dict
 
-RULE_WORDS = {
-    "ownership": "持股≥25%",
-    "control": "多数持股链控制",
-    "senior_manager": "高级管理人员",
-}
-KIND_WORDS = {
-    "not_filed": "未备案（计算为受益所有人）",
-    "not_found": "已备案但不是受益所有人",
-    "share_differs": "比例不一致",
-}
-
 
 @app.command("beneficial-owners")
 def beneficial_owners_command(
@@ -63,7 +52,7 @@ def beneficial_owners_command(
             [
                 (
                     ctx.label(o.sid),
-                    "、".join(RULE_WORDS[r] for r in o.rules),
+                    "、".join(say("bo_rule", r) for r in o.rules),
                     pct(o.integrated_share),
                     say("role", o.role) if o.role else "",
                     ctx.path_text(o.paths[0]) if o.paths else "",
@@ -98,7 +87,7 @@ def beneficial_owners_command(
                 (
                     ctx.label(entry["sid"]),
                     ctx.label(gap["sid"]),
-                    KIND_WORDS[gap["kind"]],
+                    say("discrepancy", gap["kind"]),
                     pct(gap["filed_share"]),
                     pct(gap["computed_share"]),
                 )

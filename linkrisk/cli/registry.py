@@ -123,8 +123,8 @@ def _print_changes(ctx: Context, diffs: Any, title: str) -> None:
     rows = [
         (
             f"{d.before.as_of} → {d.after.as_of}",
-            c.section,
-            c.change,
+            say("change_section", c.section),
+            say("change", c.change),
             ctx.label(c.sid) if c.sid else "",
             _change_text(c),
             _when(c.since) if c.since else "",

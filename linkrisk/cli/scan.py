@@ -15,8 +15,6 @@ from linkrisk.cli.words import say, use
 from linkrisk.graph.queries.protocol import MAX_RISK_HOPS
 from linkrisk.graph.queries.results import as_dict
 
-TITLES = {"own": "自身风险 own records", "around": "周边风险 listed subjects nearby"}
-
 
 @app.command()
 def scan(
@@ -52,7 +50,7 @@ def scan(
             ] + [ctx.label(n.sid) for n in group.neighbours]
             rows.append((what, group.count, "; ".join(listed)))
         print_table(
-            f"{TITLES[section.name]}: {section.total} (as of {found.as_of})",
+            f"{say('scan_section', section.name)}: {section.total} (as of {found.as_of})",
             ["what", "count", "list"],
             rows,
         )

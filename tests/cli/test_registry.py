@@ -97,7 +97,7 @@ def test_history_at_a_date_between_two_and_the_timeline(city: Settings) -> None:
         ("left", "91B"),
     ]
     text = run("history", "91A")
-    assert "乙公司" in text and "left" in text and "entered" in text
+    assert "乙公司" in text and "退出" in text and "新增" in text
     refused = runner.invoke(app, ["history", "91A", "--from", "2025-12-31"])
     assert refused.exit_code == 2
 

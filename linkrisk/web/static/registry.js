@@ -3,13 +3,12 @@
 // API unless the key has the pii scope.
 import { fill, formatNumber, formatPercent, h, table } from "./dom.js";
 import { ROLES, STATUSES, label, tierBadge } from "./labels.js";
+import { VOCABULARY } from "./vocabulary.js";
 
-const NOT_LOADED = { business_scope: "经营范围", paid_in: "实缴出资额" };
-const CHANGES = {
-  entered: "新增", left: "退出", share_changed: "持股比例变更",
-  subscribed_changed: "认缴出资额变更", status_changed: "登记状态变更",
-};
-const SECTIONS = { shareholder: "股东", officer: "主要人员", status: "状态", subject: "主体" };
+const words = (table) => Object.fromEntries(Object.entries(VOCABULARY[table]).map(([k, w]) => [k, w.zh]));
+const NOT_LOADED = words("not_loaded");
+const CHANGES = words("change");
+const SECTIONS = words("change_section");
 
 export const share = (x) => (x === null || x === undefined ? "未知" : formatPercent(x, 2));
 export const money = (x) => (x === null || x === undefined ? "—" : `${formatNumber(x / 1e4, 2)} 万元`);
