@@ -107,6 +107,38 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "legal representative": ("法定代表人", "legal representative"),
         "chair": ("董事长", "chair"),
     },
+    # issue 19: history, 受益所有人, 风险扫描
+    "change": {
+        "entered": ("新增", "entered"),
+        "left": ("退出", "left"),
+        "share_changed": ("持股比例变更", "share changed"),
+        "subscribed_changed": ("认缴出资额变更", "subscribed capital changed"),
+        "status_changed": ("登记状态变更", "status changed"),
+    },
+    "change_section": {
+        "subject": ("主体", "subject"),
+        "status": ("状态", "status"),
+        "shareholder": ("股东", "shareholder"),
+        "officer": ("主要人员", "officer"),
+    },
+    "bo_rule": {
+        "ownership": ("直接或间接拥有25%以上股权或收益权", "owns ≥ 25% (integrated)"),
+        "control": ("通过多数持股链实际控制", "controls through majority holdings"),
+        "senior_manager": ("无上述人员时，负责日常经营管理的人员", "runs the daily business"),
+    },
+    "discrepancy": {
+        "not_filed": ("未备案（计算为受益所有人）", "not filed (a beneficial owner by the graph)"),
+        "not_found": ("已备案但不是受益所有人", "filed, not a beneficial owner by the graph"),
+        "share_differs": ("比例不一致", "share differs"),
+    },
+    "scan_section": {
+        "own": ("自身风险", "own records"),
+        "around": ("周边风险", "listed subjects nearby"),
+    },
+    "not_loaded": {
+        "business_scope": ("经营范围", "business scope"),
+        "paid_in": ("实缴出资额", "paid-in capital"),
+    },
     "plan_status": {
         "created": ("已创建", "created"),
         "drawn": ("已抽取", "drawn"),

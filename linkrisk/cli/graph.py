@@ -18,10 +18,14 @@ import typer
 
 from linkrisk.cli import app
 from linkrisk.cli.graph_common import Context, DegreeCap, JsonFlag, Rels, Sid, warn_supernodes
-from linkrisk.cli.output import console, print_table
+from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.params import DATE_HELP, LangOption, date_option
 from linkrisk.cli.words import say, use
 from linkrisk.errors import InputError
+from linkrisk.graph.queries.contacts import contact_members
+from linkrisk.graph.queries.results import as_dict
+
+SUPERNODE_LISTED = 20  # subjects named in a table for a value shared too widely to draw
 
 
 @app.command()
@@ -106,17 +110,39 @@ def contacts(sid: Sid, json: JsonFlag = False, lang: LangOption = None) -> None:
     ctx = Context()
     sid = ctx.resolve(sid)
     found = ctx.queries.shared_contacts(sid)
+    subject = ctx.store.get_subject(sid) or {}
+    personal = subject.get("kind") == "person"  # a person's contacts stay out of tables
+    values = {c.kind: None if personal else subject.get(c.kind) for c in found.contacts}
+    members = {
+        c.kind: contact_members(ctx.snapshot, ctx.snapshot.index(sid), c.kind, SUPERNODE_LISTED)
+        for c in found.contacts
+        if c.supernode
+    }
     if json:
-        ctx.emit_json(found, {sid, *(s for c in found.contacts for s in c.sids)})
+        listed = {k: {"sids": m[0], "total": m[1]} for k, m in members.items()}
+        print_json(
+            {
+                "result": as_dict(found),
+                "values": values,
+                "supernode_members": listed,
+                "names": ctx.names({sid, *(s for c in found.contacts for s in c.sids)}),
+            }
+        )
+        return
+    if not found.contacts:
+        console.print(f"{ctx.label(sid)} shares no phone, e-mail or address with another subject")
         return
     print_table(
         f"shared contacts of {ctx.label(sid)}",
-        ["kind", "subjects", "linked"],
+        ["kind", "value", "subjects", "linked"],
         [
             (
                 say("contact", c.kind),
+                values[c.kind] or "(personal: not shown)",
                 c.n_subjects,
-                "supernode: shared too widely to link"
+                f"supernode, not linked; {members[c.kind][1]} others: "
+                + ", ".join(ctx.label(s) for s in members[c.kind][0])
+                + (" …" if members[c.kind][1] > SUPERNODE_LISTED else "")
                 if c.supernode
                 else ", ".join(ctx.label(s) for s in c.sids),
             )

@@ -70,6 +70,11 @@ IDS = [f"{m} {p}" for m, p, _ in OPERATIONS]
 BEYOND_THE_SCHEMA = {
     ("GET", "/v1/scores/{uscc}"): "the USCC's GB 32100 check character",
     ("GET", "/v1/paths"): "two different subjects",
+    ("GET", "/v1/subjects/{sid}/history/diff"): "the first date is on or after a snapshot's",
+    ("GET", "/v1/persons/{sid}"): "the subject is a person",
+    ("POST", "/v1/subjects/{sid}/beneficial-owners/verification"): (
+        "each filed owner has a person key or an ID number whose check digit is right"
+    ),
     ("POST", "/v1/connections"): "two different subjects at least",
     ("POST", "/v1/checks"): "USCC and ID-number check characters",
     ("POST", "/v1/plans"): "the sampling package's rules for a plan",

@@ -14,11 +14,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from linkrisk.api.contact_values import annotate_contacts
 from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
 from linkrisk.api.explanations import explain_node
 from linkrisk.api.labels import reason_label
 from linkrisk.api.naming import Namer, is_person
 from linkrisk.api.privacy import mask_name
+from linkrisk.api.resolving import resolve_named
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     ConnectionsCreate,
@@ -250,7 +252,9 @@ def controllers(
 
 
 @router.get(
-    "/paths", summary="查关系: the shortest paths between two subjects", responses=may_answer(404)
+    "/paths",
+    summary="查关系: the shortest paths between two subjects (keys, key prefixes or names)",
+    responses=may_answer(404),
 )
 def paths(
     key: Investigator,
@@ -264,6 +268,8 @@ def paths(
     rels: Rels = None,
     degree_cap: DegreeCap = 500,
 ) -> PathSetPublic:
+    pii = key.has_scope("pii")
+    a, b = (resolve_named(text, state, graph, pii) for text in (a, b))
     ctx.touch(a, b)
     result = _queries(state).paths(a, b, k=k, max_depth=max_depth, rels=rels, degree_cap=degree_cap)
     return _answer(PathSetPublic, result, graph, key.has_scope("pii"), ctx)  # type: ignore[no-any-return]
@@ -301,14 +307,19 @@ def surrounding_risk(
 
 
 @router.get(
-    "/subjects/{sid}/contacts", summary="疑似关联: subjects sharing a phone, email or address"
+    "/subjects/{sid}/contacts",
+    summary="疑似关联: subjects sharing a phone, email or address, the value, supernode members",
 )
 def shared_contacts(
     sid: str, key: Investigator, state: AppState, graph: Graph, ctx: Context
 ) -> SharedContactsPublic:
     ctx.touch(sid)
     result = _queries(state).shared_contacts(sid)
-    return _answer(SharedContactsPublic, result, graph, key.has_scope("pii"), ctx)  # type: ignore[no-any-return]
+    pii = key.has_scope("pii")
+    namer = Namer(graph, pii)
+    data = annotate_contacts(namer.annotate(as_dict(result)), state, namer, pii)
+    ctx.touch(*namer.seen)
+    return SharedContactsPublic.model_validate(data)
 
 
 @router.get("/subjects/{sid}/group", summary="企业集团: the group of firms under common control")

@@ -113,11 +113,28 @@ class ConnectionsPublic(Mirror):
     subgraph: NeighbourhoodPublic
 
 
+class ContactMember(Mirror):
+    """A subject holding a supernode value (listed, not drawn)."""
+
+    sid: str
+    kind: str | None
+    name: str | None = None
+    status: str | None = None
+
+
 class SharedContactPublic(Mirror):
     kind: str
     n_subjects: int
     sids: list[str]
     supernode: bool
+    value: str | None = Field(
+        None, description="the shared value; mobile numbers and e-mails masked without pii"
+    )
+    members: list[ContactMember] = Field(
+        default_factory=list,
+        description="supernode values: the subjects holding the value (too many to draw)",
+    )
+    members_total: int = 0
 
 
 class SharedContactsPublic(Mirror):

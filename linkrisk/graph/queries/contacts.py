@@ -31,3 +31,16 @@ def shared_contacts(snapshot: Snapshot, node: int) -> SharedContacts:
         else:  # shared, yet unlinked: the snapshot's cap made it a supernode
             found.append(SharedContact(kind.value, size, (), supernode=True))
     return SharedContacts(snapshot.sid(node), tuple(found))
+
+
+def contact_members(snapshot: Snapshot, node: int, kind: str, limit: int) -> tuple[list[str], int]:
+    """The other subjects holding ``node``'s value of contact ``kind`` (its contact group),
+    sorted by sid, at most ``limit``; and how many there are. For a supernode value (a
+    registered-agent address) this lists the firms at that value instead of linking them."""
+    group = np.asarray(snapshot.nodes[f"{kind}_group"])
+    value = int(group[node])
+    if value < 0:
+        return [], 0
+    members = np.flatnonzero(group == value)
+    members = members[members != node]
+    return sorted(snapshot.sid_list(members.tolist()))[:limit], int(members.size)

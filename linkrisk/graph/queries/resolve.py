@@ -40,11 +40,14 @@ def resolve_subject(
     snapshot: Snapshot,
     index: Callable[[], SearchIndex],
     describe: Callable[[str], str],
+    *,
+    person_names: bool = True,
 ) -> str:
     """The key of the one subject ``text`` names.
 
     ``index`` builds the name index when a name must be looked up (not needed for keys);
-    ``describe`` renders a candidate's key for the error listing several. Raises
+    ``describe`` renders a candidate's key for the error listing several; persons are found
+    by name only with ``person_names`` (an API key without the ``pii`` scope). Raises
     ``InputError`` for a USCC that does not check, ``Ambiguous`` for several fits and
     ``NotFound`` for none.
     """
@@ -60,12 +63,12 @@ def resolve_subject(
         if nodes:
             _ambiguous(text, "key prefix", [snapshot.sid(n) for n in nodes], describe)
     found = index()
-    exact = found.exact(text)
+    exact = found.exact(text, person_names=person_names)
     if len(exact) == 1:
         return snapshot.sid(exact[0])
     if exact:
         _ambiguous(text, "name", [snapshot.sid(n) for n in exact], describe)
-    hits = found.search(text, limit=CANDIDATES)
+    hits = found.search(text, limit=CANDIDATES, person_names=person_names)
     if len(hits) == 1 and hits[0].matched != "fuzzy":  # a typo's one look-alike is not picked
         return snapshot.sid(hits[0].node)
     if hits:

@@ -204,13 +204,16 @@ class SearchIndex:
             self._fuzzy(q, offer, person_names)
         return self._ranked(hits, limit)
 
-    def exact(self, name: str) -> list[int]:
-        """Nodes whose normalised name is exactly ``name``'s (same folding as ``search``)."""
+    def exact(self, name: str, *, person_names: bool = True) -> list[int]:
+        """Nodes whose normalised name is exactly ``name``'s (same folding as ``search``);
+        persons only with ``person_names``."""
         q = normalise(pa.array([name])).to_pylist()[0]
         if not q or self.size == 0:
             return []
-        rows = np.flatnonzero(pc.fill_null(pc.equal(self.names, q), False).to_numpy(False))
-        return sorted({int(self.nodes[r]) for r in rows})
+        hit = np.asarray(pc.fill_null(pc.equal(self.names, q), False).to_numpy(False), bool)
+        if not person_names:
+            hit &= ~self.persons
+        return sorted({int(self.nodes[r]) for r in np.flatnonzero(hit)})
 
     def _fuzzy(self, q: str, offer: Offer, persons: bool) -> None:
         """Typos and reordered words: rapidfuzz over names sharing a character bigram with ``q``."""

@@ -16,7 +16,8 @@ Layout of a snapshot directory (all ``.npy``, loaded memory-mapped)::
     nodes/{phone,email,address}_size.npy   int32 subjects sharing that value (0 none)
     rel/<TYPE>/{indptr,indices}.npy          CSR out-edges, indptr int64, indices int32
     rel/<TYPE>/{rev_indptr,rev_indices,rev_edge}.npy  CSR in-edges; rev_edge → out-edge position
-    rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, role, contact
+    rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, subscribed (HOLDS:
+                             认缴出资额 in yuan, nan unknown; absent before 2026-12), role, contact
     events/*.npy             one row per event, sorted by node; events/indptr.npy per node
     inspections/*.npy        node, date, result (int8 code), sorted by node; indptr per node
 """

@@ -45,7 +45,7 @@ THREADS = 2  # worker threads for the jobs (0: run them in line on the calling t
 CONTACTS = [kind.value for kind in CONTACT_CODES]
 SUBJECT_COLUMNS = ["sid", "kind", "status", "region", "industry", "reg_date", "capital", "weak"]
 EDGE_SPECS: dict[RelType, tuple[str, str, str, list[str]]] = {
-    RelType.HOLDS: ("holdings", "src", "dst", ["share"]),
+    RelType.HOLDS: ("holdings", "src", "dst", ["share", "subscribed"]),
     RelType.OFFICER: ("officers", "person", "org", ["role"]),
     RelType.BRANCH: ("branches", "parent", "branch", []),
 }

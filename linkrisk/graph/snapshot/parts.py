@@ -130,6 +130,7 @@ def edge_attrs(rel: RelType, edges: pa.Table, day: int) -> Arrays:
     attrs = {"valid": valid_on(start, end, day), "start": start, "end": end}
     if rel is RelType.HOLDS:
         attrs["share"] = filled(edges["share"], float("nan"), np.float32)
+        attrs["subscribed"] = filled(edges["subscribed"], float("nan"), np.float64)  # 认缴, yuan
     if rel is RelType.OFFICER:
         attrs["role"] = coded(edges["role"], ROLE_CODES)
     return attrs

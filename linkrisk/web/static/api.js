@@ -83,6 +83,15 @@ export const api = {
   risk: (sid, hops = 2) => request(`/v1/subjects/${enc(sid)}/risk`, { params: { hops } }),
   contacts: (sid) => request(`/v1/subjects/${enc(sid)}/contacts`),
   group: (sid) => request(`/v1/subjects/${enc(sid)}/group`),
+  // 工商信息, history by snapshot date, a person's firms (issue 19)
+  registry: (sid) => request(`/v1/subjects/${enc(sid)}/registry`),
+  history: (sid) => request(`/v1/subjects/${enc(sid)}/history`),
+  historyDiff: (sid, from, to) =>
+    request(`/v1/subjects/${enc(sid)}/history/diff`, { params: { from, to } }),
+  person: (sid) => request(`/v1/persons/${enc(sid)}`),
+  resolve: (q) => request("/v1/resolve", { params: { q } }),
+  beneficialOwners: (sid) => request(`/v1/subjects/${enc(sid)}/beneficial-owners`),
+  scan: (sid, hops = 2) => request(`/v1/subjects/${enc(sid)}/scan`, { params: { hops } }),
   paths: (a, b, k = 5, maxDepth = 6) =>
     request("/v1/paths", { params: { a, b, k, max_depth: maxDepth } }),
   exposure: (list, threshold) => request("/v1/exposure", { params: { list, threshold } }),

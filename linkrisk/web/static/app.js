@@ -106,10 +106,28 @@ async function signIn() {
   await route();
 }
 
+/** A new key may be another role's or organisation's: nothing the previous key was shown
+ * stays on screen (the card, the graph, plans, who is signed in). */
+function clearScreen() {
+  state.me = null;
+  say(null);
+  investigator.reset();
+  regulator.registry = null;
+  fill($("#plans"));
+  fill($("#plan-detail"));
+  $("#plan-detail").hidden = true;
+  fill($("#whoami"));
+  for (const view of ["investigator", "regulator"]) {
+    $(`#view-${view}`).hidden = true;
+    $(`#tab-${view}`).hidden = true;
+  }
+}
+
 $("#key-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const key = $("#key-input").value.trim();
   if (!key) return;
+  if (key !== getKey()) clearScreen();
   setKey(key);
   $("#key-input").value = "";
   signIn();
@@ -117,8 +135,7 @@ $("#key-form").addEventListener("submit", (event) => {
 
 $("#sign-out").addEventListener("click", () => {
   clearKey();
-  state.me = null;
-  fill($("#whoami"));
+  clearScreen();
   askKey("");
 });
 

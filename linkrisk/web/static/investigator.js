@@ -1,7 +1,9 @@
 // The investigator's view: search, the subject card, and the graph around the subject.
 import { api } from "./api.js";
 import { renderCard } from "./card.js";
-import { $, download, fill, h } from "./dom.js";
+import { renderBeneficial, renderHistory, renderPerson, renderRegistry } from "./registry.js";
+import { renderScan } from "./scan.js";
+import { $, download, fill, formatPercent, h } from "./dom.js";
 import { GraphView } from "./graph.js";
 import { KINDS, STATUSES, label, tierBadge } from "./labels.js";
 import {
@@ -15,7 +17,6 @@ import {
 } from "./shapes.js";
 
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-const SUBJECT_KEY = /^([0-9A-HJ-NPQRTUWXY]{18}|[PW][0-9a-fA-F]{32})$/;
 const CHECK_CHUNK = 1000; // organisations per 信用核查 request when colouring the graph
 const NAME_LOOKUPS = 60; // unnamed nodes (met only inside paths) whose card is fetched for a name
 
@@ -37,6 +38,18 @@ const MODES = {
     layout: "dagre",
     load: async (sid) => fromControllers(sid, await api.controllers(sid)),
   },
+  beneficial: {
+    name: "受益所有人 beneficial owners",
+    layout: "dagre",
+    // integrated percentages on the nodes: the owner's label carries its share
+    load: async (sid) => fromControllers(sid, (await api.beneficialOwners(sid)).owners.map((o) => ({
+      sid: o.sid,
+      kind: o.kind,
+      name: `${o.name ?? o.sid} ${o.integrated_share === null ? "" : formatPercent(o.integrated_share, 2)}`.trim(),
+      reason: o.rules.join(","),
+      paths: o.paths,
+    }))),
+  },
   explanation: {
     name: "风险来源 score explanation",
     layout: "dagre",
@@ -50,7 +63,10 @@ const MODES = {
   contacts: {
     name: "疑似关联 shared contacts",
     layout: "concentric",
-    load: async (sid) => fromSharedContacts(await api.contacts(sid)),
+    load: async (sid) => {
+      const answer = await api.contacts(sid);
+      return { ...fromSharedContacts(answer), contacts: answer.contacts ?? [] };
+    },
   },
   group: {
     name: "企业集团 group",
@@ -146,19 +162,71 @@ export class Investigator {
     );
   }
 
+  /** Forget everything shown for the previous key (another role or organisation may sign in
+   * next): the card, the graph, search results, notes and what was learnt about nodes. An
+   * answer still on its way for the old key is dropped when it arrives (`generation`). */
+  reset() {
+    this.generation = (this.generation ?? 0) + 1;
+    this.sid = null;
+    this.card = null;
+    this.expanded = new Set();
+    this.known = new Map();
+    this.graph.cy.elements().remove();
+    this.graph.publish();
+    for (const id of ["#card", "#search-results", "#graph-notes", "#graph-counts", "#path-choice"]) {
+      fill($(id, this.root));
+    }
+    fill($("#selection", this.root), "点击节点展开其关联方 · click a node to expand it");
+    $("#path-choice", this.root).hidden = true;
+    $("#search-input", this.root).value = "";
+    $("#path-target", this.root).value = "";
+    $("#workspace", this.root).hidden = true;
+  }
+
   /** Open a subject: its card and the graph around it. */
   open(sid) {
+    const generation = this.generation;
     this.sid = sid;
     fill($("#search-results", this.root));
     fill($("#card", this.root), h("p", { class: "muted" }, "加载中…"));
     fill($("#selection", this.root), "点击节点展开其关联方 · click a node to expand it");
     return this.busy(async () => {
-      this.card = await api.subject(sid);
+      const card = await api.subject(sid);
+      if (generation !== this.generation) return; // the key changed meanwhile
+      this.card = card;
       renderCard($("#card", this.root), this.card, () => this.showMode("explanation"));
+      await this.details(sid, card, generation);
       $("#workspace", this.root).hidden = false;
       await this.nameSources();
       await this.loadGraphNow();
     });
+  }
+
+  /** The card's registration sections and time slider (organisations), or a person's firms. */
+  async details(sid, card, generation) {
+    const root = $("#card", this.root);
+    const open = (other) => this.navigate(`#/subject/${encodeURIComponent(other)}`);
+    if (card.kind === "person") {
+      const page = await api.person(sid);
+      if (generation !== this.generation) return;
+      const element = h("section", { id: "card-person" });
+      root.querySelector("dl.facts").after(element);
+      renderPerson(element, page, open);
+      return;
+    }
+    const [registry, history, scan, owners] = await Promise.all([
+      api.registry(sid), api.history(sid), api.scan(sid), api.beneficialOwners(sid)]);
+    if (generation !== this.generation) return;
+    const element = h("section", { id: "card-registry" });
+    const slider = h("section", { id: "card-history", dataset: { busy: "0" } });
+    const summary = h("section", { id: "card-scan" });
+    const beneficial = h("section", { id: "card-owners" });
+    root.querySelector("dl.facts").after(summary, element, beneficial);
+    renderScan(summary, scan, open);
+    renderBeneficial(beneficial, owners, open);
+    root.append(slider);
+    renderRegistry(element, registry, open);
+    await renderHistory(slider, history, { diff: (a, b) => api.historyDiff(sid, a, b), open });
   }
 
   /** Put names on the risk sources that the explanation lists by subject key. */
@@ -232,9 +300,13 @@ export class Investigator {
     const notes = [];
     if (graph.truncated) notes.push("结果已截断 · truncated at the node limit");
     if (graph.skipped?.length) notes.push(`未展开的超级节点 supernodes not expanded: ${graph.skipped.length}`);
-    for (const s of graph.supernodes ?? []) {
-      const what = { phone: "电话", email: "邮箱", address: "地址" }[s.kind] ?? s.kind;
-      notes.push(`${what}由 ${s.n_subjects} 个主体共用（超级节点，不建立关联）`);
+    if (graph.contacts) {
+      notes.push(...this.contactNotes(graph.contacts));
+    } else {
+      for (const s of graph.supernodes ?? []) {
+        const what = { phone: "电话", email: "邮箱", address: "地址" }[s.kind] ?? s.kind;
+        notes.push(`${what}由 ${s.n_subjects} 个主体共用（超级节点，不建立关联）`);
+      }
     }
     if (kind === "explanation") {
       notes.unshift(`${graph.paths.length} 条风险来源路径 · risk source paths`);
@@ -244,6 +316,29 @@ export class Investigator {
         : "两主体之间在深度内无路径 · no path within the depth");
     }
     fill($("#graph-notes", this.root), notes.map((n) => h("li", {}, n)));
+  }
+
+  /** 疑似关联 in words: which value is shared and with how many; a supernode value lists the
+   * subjects holding it (too many to draw); a subject sharing nothing says so. */
+  contactNotes(contacts) {
+    if (!contacts.length) {
+      return [h("span", { id: "contacts-none" },
+        "无疑似关联：该主体的电话、邮箱、地址未与其他主体共用 · shares no phone, e-mail or address")];
+    }
+    const open = (sid) => this.navigate(`#/subject/${encodeURIComponent(sid)}`);
+    return contacts.map((c) => {
+      const what = { phone: "电话", email: "邮箱", address: "地址" }[c.kind] ?? c.kind;
+      const value = h("strong", { class: "contact-value" }, c.value ?? "—");
+      if (!c.supernode) {
+        return h("span", { dataset: { kind: c.kind } }, `同${what} `, value, `：${c.sids.length} 个其他主体`);
+      }
+      const more = c.members_total > c.members.length ? `（列出前 ${c.members.length} 个）` : "";
+      return h("span", { dataset: { kind: c.kind } },
+        `${what} `, value, ` 由 ${c.n_subjects} 个主体共用（超级节点，不绘制关联）${more}：`,
+        h("ul", { class: "contact-members", dataset: { kind: c.kind } }, c.members.map((m) =>
+          h("li", {}, h("button", { type: "button", class: "link", dataset: { sid: m.sid }, onclick: () => open(m.sid) },
+            m.name || m.sid), m.status && m.status !== "active" ? ` ${label(STATUSES, m.status)}` : ""))));
+    });
   }
 
   showCounts() {
@@ -277,20 +372,20 @@ export class Investigator {
     });
   }
 
-  async resolve(query) {
-    const q = query.trim();
-    if (SUBJECT_KEY.test(q)) return /^[PW]/i.test(q) ? q[0].toUpperCase() + q.slice(1).toLowerCase() : q.toUpperCase();
-    const answer = await api.search(q, 1);
-    if (!answer.items?.length) throw new Error(`未找到“${q}” · no subject matches`);
-    return answer.items[0].sid;
-  }
-
-  /** 查关系: the shortest paths from the open subject to another, highlighted. */
+  /** 查关系: the shortest paths from the open subject to another, highlighted. The API takes
+   * a key, a key prefix or a name; a name that fits several subjects is answered with the
+   * candidates, and the page asks which one was meant instead of picking one. */
   findPath(query) {
     if (!this.sid || !query.trim()) return Promise.resolve();
+    fill($("#path-choice", this.root));
+    $("#path-choice", this.root).hidden = true;
     return this.busy(async () => {
-      const target = await this.resolve(query);
-      const graph = fromPaths(await api.paths(this.sid, target));
+      const found = await api.resolve(query.trim());
+      if (!found.sid) {
+        this.askWhich(query.trim(), found.candidates);
+        return;
+      }
+      const graph = fromPaths(await api.paths(this.sid, found.sid));
       this.expanded = new Set([this.sid]);
       $("#graph-layout", this.root).value = "dagre";
       this.graph.show(graph, { focus: this.sid, layout: "dagre" });
@@ -298,6 +393,23 @@ export class Investigator {
       this.notes(graph);
       await this.enrich();
     });
+  }
+
+  /** Several subjects fit the path target: list them; a click runs 查关系 with that one. */
+  askWhich(query, candidates) {
+    const choose = (sid) => {
+      $("#path-target", this.root).value = sid;
+      return this.findPath(sid);
+    };
+    fill($("#path-choice", this.root),
+      h("p", {}, `“${query}”对应 ${candidates.length} 个主体，请选择要查关系的一个 · which one?`),
+      h("ul", { class: "hits" }, candidates.map((c) => h("li", {},
+        h("button", { type: "button", class: "hit", dataset: { sid: c.sid }, onclick: () => choose(c.sid) },
+          h("span", { class: "hit-name" }, c.name || c.sid),
+          h("span", { class: "hit-meta" }, `${c.sid} · ${label(KINDS, c.kind)}`),
+          c.status && c.status !== "active"
+            ? h("span", { class: "hit-status" }, label(STATUSES, c.status)) : null)))));
+    $("#path-choice", this.root).hidden = false;
   }
 
   exportPng() {

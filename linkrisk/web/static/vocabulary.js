@@ -253,6 +253,94 @@ export const VOCABULARY = {
       "en": "chair"
     }
   },
+  "change": {
+    "entered": {
+      "zh": "新增",
+      "en": "entered"
+    },
+    "left": {
+      "zh": "退出",
+      "en": "left"
+    },
+    "share_changed": {
+      "zh": "持股比例变更",
+      "en": "share changed"
+    },
+    "subscribed_changed": {
+      "zh": "认缴出资额变更",
+      "en": "subscribed capital changed"
+    },
+    "status_changed": {
+      "zh": "登记状态变更",
+      "en": "status changed"
+    }
+  },
+  "change_section": {
+    "subject": {
+      "zh": "主体",
+      "en": "subject"
+    },
+    "status": {
+      "zh": "状态",
+      "en": "status"
+    },
+    "shareholder": {
+      "zh": "股东",
+      "en": "shareholder"
+    },
+    "officer": {
+      "zh": "主要人员",
+      "en": "officer"
+    }
+  },
+  "bo_rule": {
+    "ownership": {
+      "zh": "直接或间接拥有25%以上股权或收益权",
+      "en": "owns ≥ 25% (integrated)"
+    },
+    "control": {
+      "zh": "通过多数持股链实际控制",
+      "en": "controls through majority holdings"
+    },
+    "senior_manager": {
+      "zh": "无上述人员时，负责日常经营管理的人员",
+      "en": "runs the daily business"
+    }
+  },
+  "discrepancy": {
+    "not_filed": {
+      "zh": "未备案（计算为受益所有人）",
+      "en": "not filed (a beneficial owner by the graph)"
+    },
+    "not_found": {
+      "zh": "已备案但不是受益所有人",
+      "en": "filed, not a beneficial owner by the graph"
+    },
+    "share_differs": {
+      "zh": "比例不一致",
+      "en": "share differs"
+    }
+  },
+  "scan_section": {
+    "own": {
+      "zh": "自身风险",
+      "en": "own records"
+    },
+    "around": {
+      "zh": "周边风险",
+      "en": "listed subjects nearby"
+    }
+  },
+  "not_loaded": {
+    "business_scope": {
+      "zh": "经营范围",
+      "en": "business scope"
+    },
+    "paid_in": {
+      "zh": "实缴出资额",
+      "en": "paid-in capital"
+    }
+  },
   "plan_status": {
     "created": {
       "zh": "已创建",
