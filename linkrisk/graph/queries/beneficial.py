@@ -90,7 +90,8 @@ def beneficial_owners(
         if entry.kind != PERSON:
             continue
         rules = []
-        if entry.integrated_share >= threshold - 1e-9:
+        share = entry.integrated_share  # None: every path crosses a holding of unknown share
+        if share is not None and share >= threshold - 1e-9:  # a lower bound may reach it
             rules.append("ownership")
         chains = tuple(p for p in entry.paths if _controls(p))
         if chains:

@@ -70,3 +70,16 @@ def test_filing_verification_lists_each_discrepancy(queries) -> None:  # type: i
         )
         == ()
     )
+
+
+def test_an_unknown_share_names_no_owner_by_ownership(build: Build) -> None:
+    """A holding of unknown share (None, not 0) gives an unknown integrated share: no ownership
+    rule fires on it, and the answer falls back to the manager instead of failing."""
+    queries = build(
+        subjects=[person("P1"), person("M"), org("X")],
+        holdings=[holds("P1", "X", None)],
+        officers=[officer("M", "X", "manager")],
+    )
+    found = beneficial_owners(queries, "X")
+    assert found.fallback
+    assert [(o.sid, o.rules) for o in found.owners] == [("M", ("senior_manager",))]
