@@ -15,7 +15,6 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 from linkrisk.config import Settings
@@ -40,16 +39,24 @@ def _close(ops: EmbeddedStore, graph: GraphStore) -> None:
 def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> dict[str, Any]:
     """``create_plan`` over the published scores' snapshot; the plan's public summary."""
     from linkrisk.models.scores import load_scores
-    from linkrisk.sampling import PlanBook, PlanParams, create_plan
+    from linkrisk.sampling import (
+        PlanBook,
+        PlanParams,
+        create_plan,
+        load_catalogue,
+        write_announcement,
+    )
     from linkrisk.sampling.sources import read_inspections, snapshot_by_id, tiers_of
 
+    plan_params = PlanParams.from_dict(params)
+    load_catalogue(settings.sampling_matters).check(plan_params.matters)
     scores = load_scores(settings)
     snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
     ops, graph = _stores(settings)
     try:
         record = create_plan(
             PlanBook(ops),
-            PlanParams.from_dict(params),
+            plan_params,
             snapshot,
             tiers_of(scores, snapshot),
             scores.model_version,
@@ -58,6 +65,7 @@ def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> 
             public_seed=bool(seed.get("public_seed")),
             seed_commitment=seed.get("seed_commitment"),
         )
+        write_announcement(PlanBook(ops), record.plan_id, settings.publication_dir / record.plan_id)
         return record.summary()
     finally:
         _close(ops, graph)
@@ -108,12 +116,20 @@ def record(settings: Settings, plan_id: str, entries: list[dict[str, Any]]) -> d
         _close(ops, graph)
 
 
-def publish(settings: Settings, plan_id: str, out_dir: Path) -> dict[str, str]:
-    from linkrisk.sampling import PlanBook, publish_plan
+def publish(settings: Settings, plan_id: str, partial: str | None) -> dict[str, str]:
+    """``publish_plan`` into the one place of publications (``settings.publication_dir``)."""
+    from linkrisk.sampling import PlanBook, load_catalogue, publish_plan
 
     ops, graph = _stores(settings)
     try:
-        return publish_plan(PlanBook(ops), graph, plan_id, out_dir)
+        return publish_plan(
+            PlanBook(ops),
+            graph,
+            plan_id,
+            settings.publication_dir / plan_id,
+            partial=partial,
+            catalogue=load_catalogue(settings.sampling_matters),
+        )
     finally:
         _close(ops, graph)
 

@@ -21,6 +21,7 @@ from linkrisk.cli.sampling_common import (
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
 from linkrisk.graph.store import GraphStore
+from linkrisk.loaders.spreadsheet import SafeCsvWriter
 from linkrisk.sampling import (
     AssignInputs,
     PlanParams,
@@ -28,7 +29,9 @@ from linkrisk.sampling import (
     assign_plan,
     create_plan,
     draw_plan,
+    load_catalogue,
     parse_ratio,
+    write_announcement,
 )
 from linkrisk.sampling.params import (
     DEFAULT_KINDS,
@@ -121,6 +124,7 @@ def create(
         team_size=team,
         max_per_inspector=max_load,
     )
+    load_catalogue(settings.sampling_matters).check(params.matters)
     scores = load_scores(settings)
     snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
     book, graph = stores(settings)
@@ -135,13 +139,17 @@ def create(
         public_seed=public_seed,
         seed_commitment=commitment,
     )
+    notice = write_announcement(book, plan_id, settings.publication_dir / plan_id)
     if json:
-        print_json(record.summary())
+        print_json({**record.summary(), "announcement": str(notice)})
         return
     record_table(record)
     console.print(
-        "Publish the plan digest and seed commitment now; the draw reveals the seed"
-        f" ({record.seed_source.value})."
+        f"Publish the announcement {notice} (digest {record.public_digest}) now; the draw"
+        f" reveals the seed ({record.seed_source.value}).",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
     )
 
 
@@ -240,10 +248,8 @@ FORM_COLUMNS = ("主体标识", "名称", "检查人员", "检查结果", "检�
 
 def _write_form(path: Path, graph: GraphStore, teams: list[Any]) -> None:
     """A CSV (UTF-8 with BOM, opens in Excel) with a row per assigned subject to fill in."""
-    import csv
-
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)  # a firm named "=HYPERLINK(…)" stays text
         writer.writerow(FORM_COLUMNS)
         for team in teams:
             name = (graph.get_subject(team.sid) or {}).get("name") or ""

@@ -15,8 +15,10 @@ import pyarrow as pa
 
 from linkrisk.errors import Conflict, InputError, IntegrityError
 from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling import announce
+from linkrisk.sampling.commitment import frame_root, new_frame_key
 from linkrisk.sampling.conflicts import PREVIOUS_ROUND, graph_conflicts, previous_inspectors
-from linkrisk.sampling.draw import Pick, draw_sample, selection_digest
+from linkrisk.sampling.draw import Pick, draw_sample, public_selection_digest, selection_digest
 from linkrisk.sampling.exclusions import exclusions
 from linkrisk.sampling.frame import build_frame, parse_frame_text, scope_mask
 from linkrisk.sampling.inspectors import (
@@ -112,6 +114,7 @@ def create_plan(
     frame_digest = sha256_hex(text)
     m_digest = mandatory_digest(mandatory)
     strata = {t: int((frame.tiers == i).sum()) for i, t in enumerate(TIERS)}
+    frame_key = new_frame_key()
     record = PlanRecord(
         plan_id=params.plan_id,
         name=params.name,
@@ -130,7 +133,10 @@ def create_plan(
         seed=seed,
         stats={**frame.stats, **excluded.counts(), "strata": strata, "mandatory": len(mandatory)},
         params_json=params.canonical_json(),
+        frame_key=frame_key,
+        frame_root=frame_root(frame, frame_key),
     )
+    record.public_digest = announce.digest(announce.from_record(record, mandatory))
     book.insert(record, text, mandatory)
     return book.get(params.plan_id)
 
@@ -163,12 +169,13 @@ def draw_plan(
         text, snapshot_id=record.snapshot_id, model_version=record.model_version
     )
     mandatory = {sid: (tier, reason) for sid, tier, reason in book.mandatory(plan_id)}
-    picks = draw_sample(frame, record.params, seed, mandatory)
+    picks = draw_sample(frame, record.params, seed, mandatory, record.frame_key)
     record.stats["selected"] = {
         t: sum(1 for p in picks if p.tier == t and p.how == "random") for t in TIERS
     }
     record.stats["selected_mandatory"] = sum(1 for p in picks if p.how != "random")
-    book.save_selection(record, picks, seed, selection_digest(picks))
+    digest = public_selection_digest(picks) if record.frame_key else selection_digest(picks)
+    book.save_selection(record, picks, seed, digest)
     return book.get(plan_id), picks
 
 

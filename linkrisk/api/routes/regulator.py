@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from linkrisk.api import plan_ops
-from linkrisk.api.deps import AppServices, Context, Graph, Regulator, Store
+from linkrisk.api.deps import AppServices, AppSettings, Context, Graph, Regulator, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     DrawCreate,
@@ -23,6 +23,7 @@ from linkrisk.api.schemas import (
     PlanCreate,
     PlanPublic,
     PublicationPublic,
+    PublishCreate,
     ResultsCreate,
     SelectionList,
     TeamList,
@@ -30,7 +31,15 @@ from linkrisk.api.schemas import (
     VerificationPublic,
 )
 from linkrisk.errors import Conflict, NotFound
-from linkrisk.sampling import PlanBook, PlanParams, Scope, parse_ratio, verify_plan
+from linkrisk.sampling import (
+    PlanBook,
+    PlanParams,
+    Scope,
+    parse_ratio,
+    read_public,
+    verify_plan,
+    verify_public,
+)
 from linkrisk.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
 from linkrisk.sampling.sources import read_inspectors
 
@@ -42,9 +51,10 @@ PUBLICATION_FILES = {
     "plan_csv": ".plan.csv",
     "results_csv": ".results.csv",
     "xlsx": ".xlsx",
+    "announce_json": ".announce.json",
     "verify_json": ".verify.json",
 }
-FileKind = Literal["plan_csv", "results_csv", "xlsx", "verify_json"]
+FileKind = Literal["plan_csv", "results_csv", "xlsx", "announce_json", "verify_json"]
 
 
 def plan_params(body: PlanCreate) -> PlanParams:
@@ -188,9 +198,11 @@ async def record_results(
     summary="Write the 公示 files (personal data masked)",
     responses=may_answer(409),
 )
-async def publish(plan_id: str, _: Regulator, services: AppServices) -> PublicationPublic:
-    out = services.settings.data_dir / "api" / "publications" / plan_id
-    paths = await services.plan_worker.run(plan_ops.publish, services.settings, plan_id, out)
+async def publish(
+    plan_id: str, _: Regulator, services: AppServices, body: PublishCreate | None = None
+) -> PublicationPublic:
+    partial = body.partial if body else None
+    paths = await services.plan_worker.run(plan_ops.publish, services.settings, plan_id, partial)
     files = {
         kind: f"/v1/plans/{plan_id}/publication/{kind}"
         for kind in PUBLICATION_FILES
@@ -215,16 +227,17 @@ async def publish(plan_id: str, _: Regulator, services: AppServices) -> Publicat
         **may_answer(409),
     },
 )
-async def publication(plan_id: str, kind: FileKind, _: Regulator, store: Store) -> FileResponse:
+async def publication(
+    plan_id: str, kind: FileKind, _: Regulator, store: Store, settings: AppSettings
+) -> FileResponse:
     record = PlanBook(store).get(plan_id)
-    if record.status.value != "published":
+    if record.status.value != "published" and kind != "announce_json":
         raise Conflict(
             f"plan {plan_id} is {record.status.value}, not published",
             status_now=record.status.value,
         )
-    path = (
-        store.path.parent / "api" / "publications" / plan_id / f"{plan_id}{PUBLICATION_FILES[kind]}"
-    )
+    # the one place of publications, whoever published (CLI, API, `linkrisk demo`)
+    path = settings.publication_dir / plan_id / f"{plan_id}{PUBLICATION_FILES[kind]}"
     if not path.exists():
         raise NotFound(f"the {kind} file of plan {plan_id} is missing: publish it again")
     return FileResponse(path, filename=path.name)
@@ -232,13 +245,29 @@ async def publication(plan_id: str, kind: FileKind, _: Regulator, store: Store) 
 
 @router.get(
     "/plans/{plan_id}/verify",
-    summary="Re-derive the draw and teams from the published material",
+    summary="Verify a plan: from its public files alone (public) or its sealed frame (auditor)",
     responses=may_answer(409),
 )
-async def verify(plan_id: str, _: Regulator, store: Store) -> VerificationPublic:
-    report = verify_plan(PlanBook(store), plan_id)
+async def verify(
+    plan_id: str,
+    _: Regulator,
+    store: Store,
+    settings: AppSettings,
+    level: Literal["public", "auditor"] = "auditor",
+) -> VerificationPublic:
+    if level == "public":
+        path = settings.publication_dir / plan_id / f"{plan_id}.verify.json"
+        if not path.exists():
+            raise Conflict(f"plan {plan_id} has no public verification file: publish it first")
+        report = verify_public(read_public(path))
+    else:
+        report = verify_plan(PlanBook(store), plan_id)
     return VerificationPublic(
-        plan_id=report.plan_id, checks=report.checks, selected=report.selected, teams=report.teams
+        plan_id=report.plan_id,
+        level=level,
+        checks=report.checks,
+        selected=report.selected,
+        teams=report.teams,
     )
 
 

@@ -24,7 +24,7 @@ class PlanCreate(Schema):
                     "plan_id": "SCJG-2025-07",
                     "name": "2025年第三季度食品经营双随机抽查",
                     "departments": ["市场监管局"],
-                    "matters": ["SP001"],
+                    "matters": ["M03"],
                     "inspect_start": "2025-07-01",
                     "inspect_end": "2025-08-31",
                     "region_prefix": "3201",
@@ -85,6 +85,8 @@ class PlanPublic(Schema):
     seed_source: str
     seed: str | None
     plan_digest: str
+    frame_root: str | None = None
+    public_digest: str | None = None
     result_digest: str | None
     assignment_digest: str | None
     stats: dict[str, Any]
@@ -141,6 +143,16 @@ class ResultsCreate(Schema):
     entries: list[ResultCreate] = Field(min_length=1, max_length=100_000)
 
 
+class PublishCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    partial: str | None = Field(
+        None,
+        max_length=500,
+        description="publish although some selected subjects have no result, for this reason"
+        " (printed in the publication)",
+    )
+
+
 class PublicationPublic(Schema):
     plan_id: str
     due_date: date
@@ -149,6 +161,7 @@ class PublicationPublic(Schema):
 
 class VerificationPublic(Schema):
     plan_id: str
+    level: Literal["public", "auditor"] = "auditor"
     ok: Literal[True] = True
     checks: list[str]
     selected: int

@@ -260,6 +260,15 @@ CREATE TABLE IF NOT EXISTS sampling_teams (
 ) WITHOUT ROWID
 """
 
+# Public verification of a plan without its tiers (linkrisk/sampling/commitment.py): the sealed
+# frame key, the Merkle root over the salted frame and the digest of the creation announcement.
+# Plans made before have none of them and verify at the auditor level only.
+SAMPLING_PUBLIC_COMMITMENT = """
+ALTER TABLE sampling_plans ADD COLUMN frame_key TEXT;
+ALTER TABLE sampling_plans ADD COLUMN frame_root TEXT;
+ALTER TABLE sampling_plans ADD COLUMN public_digest TEXT
+"""
+
 # The generation of each canonical table, bumped in the transaction of every write to it: the
 # columnar mirror (linkrisk/graph/embedded/mirror.py) is trusted only up to the generation
 # SQLite records.
@@ -329,4 +338,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, AUDIT_KEYED),
     (9, AUDIT_AUTH),
     (10, CONSENT_EVIDENCE),
+    (11, SAMPLING_PUBLIC_COMMITMENT),
 ]

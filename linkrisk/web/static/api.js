@@ -92,7 +92,8 @@ export const api = {
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),
   teams: (id) => request(`/v1/plans/${enc(id)}/teams`, { params: { limit: 10000 } }),
   inspectors: () => request("/v1/inspectors", { params: { limit: 10000 } }),
-  verifyPlan: (id) => request(`/v1/plans/${enc(id)}/verify`),
-  // kind: plan_csv | results_csv | xlsx | verify_json (published plans only)
+  // level: auditor (the sealed frame, re-derived) | public (the published files alone)
+  verifyPlan: (id, level = "auditor") => request(`/v1/plans/${enc(id)}/verify?level=${enc(level)}`),
+  // kind: plan_csv | results_csv | xlsx | verify_json (published plans only) | announce_json
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
 };

@@ -10,7 +10,8 @@ const FILES = {
   results_csv: "公示结果 CSV",
   xlsx: "公示 XLSX",
   plan_csv: "计划 CSV",
-  verify_json: "验证材料 verify.json",
+  announce_json: "计划公告 announce.json",
+  verify_json: "公开验证材料 verify.json",
 };
 
 // The sampling package states conflicts in English; the page says them in Chinese.
@@ -114,15 +115,32 @@ export class Regulator {
     const detail = $("#plan-detail", this.root);
     fill(detail, h("p", { class: "muted" }, "加载中…"));
     return this.busy(async () => {
-      const plan = await api.plan(planId);
+      let plan;
+      try {
+        plan = await api.plan(planId);
+      } catch (error) {
+        fill(detail, h("p", { class: "failed", id: "plan-error" }, `无法打开计划 ${planId}：${error.message}`));
+        throw error;
+      }
       const selection = reached(plan, "drawn") ? (await api.selection(planId)).items : [];
       const teams = reached(plan, "assigned") ? (await api.teams(planId)).items : [];
       if (teams.length && !this.registry) {
         const inspectors = (await api.inspectors()).items;
         this.registry = new Map(inspectors.map((i) => [i.inspector_id, i]));
       }
-      const published = plan.status === "published" ? await this.publishedRows(planId) : new Map();
+      let published = new Map();
+      let missing = null;
+      if (plan.status === "published") {
+        try {
+          published = await this.publishedRows(planId);
+        } catch (error) {
+          missing = error.message; // the plan still opens; the files' absence is stated
+        }
+      }
       this.render(plan, selection, teams, published);
+      if (missing) {
+        $("#plan-detail", this.root).prepend(h("p", { class: "failed", id: "publication-missing" }, `公示文件缺失：${missing}`));
+      }
     });
   }
 
@@ -177,13 +195,17 @@ export class Regulator {
           h("dl", { class: "facts digests" },
             h("dt", {}, "快照"), h("dd", {}, plan.snapshot_id),
             h("dt", {}, "模型"), h("dd", {}, plan.model_version),
-            h("dt", {}, "名录摘要"), h("dd", { class: "digest" }, plan.frame_digest),
+            h("dt", {}, "名录摘要（封存）"), h("dd", { class: "digest" }, plan.frame_digest),
+            h("dt", {}, "名录承诺 Merkle"), h("dd", { class: "digest" }, plan.frame_root ?? "—"),
+            h("dt", {}, "公告摘要"), h("dd", { class: "digest", id: "public-digest" }, plan.public_digest ?? "—"),
             h("dt", {}, "种子承诺"), h("dd", { class: "digest" }, plan.seed_commitment),
             h("dt", {}, "种子"), h("dd", { class: "digest" }, plan.seed ?? "（抽取时公开 revealed at the draw）"),
             h("dt", {}, "抽取摘要"), h("dd", { class: "digest" }, plan.result_digest ?? "—"),
             h("dt", {}, "分派摘要"), h("dd", { class: "digest" }, plan.assignment_digest ?? "—")),
           h("p", {},
-            h("button", { type: "button", id: "plan-verify", disabled: !reached(plan, "drawn"), onclick: () => this.verify(plan.plan_id) }, "重新验证 verify"),
+            h("button", { type: "button", id: "plan-verify", disabled: !reached(plan, "drawn"), onclick: () => this.verify(plan.plan_id, "auditor") }, "全量复核 auditor verify"),
+            " ",
+            h("button", { type: "button", id: "plan-verify-public", disabled: plan.status !== "published", onclick: () => this.verify(plan.plan_id, "public") }, "公开验证 public verify"),
             " ", h("span", { id: "verify-status", class: "muted" })),
           plan.status === "published"
             ? h("p", { class: "downloads" }, h("span", { class: "muted" }, `公示于 ${when(plan.published_at)} · `),
@@ -218,14 +240,15 @@ export class Regulator {
     );
   }
 
-  verify(planId) {
+  verify(planId, level = "auditor") {
     const status = $("#verify-status", this.root);
     fill(status, "验证中…");
     status.className = "muted";
     return this.busy(async () => {
       try {
-        const answer = await api.verifyPlan(planId);
-        fill(status, `✔ 验证通过 verified：${answer.checks.join("；")}`);
+        const answer = await api.verifyPlan(planId, level);
+        const which = level === "public" ? "仅凭公示文件" : "封存名录全量复核";
+        fill(status, `✔ 验证通过 verified（${which}）：${answer.checks.join("；")}`);
         status.className = "verified";
       } catch (error) {
         fill(status, `✘ 验证失败 ${error.message}`);

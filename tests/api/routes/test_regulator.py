@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.city import DEPARTMENT, City
-from tests.api.conftest import Keys
+from tests.api.conftest import AppFactory, Keys
 
 PLAN = {
     "plan_id": "T-2025-07",
@@ -30,8 +30,30 @@ def call(
     return response
 
 
+CATALOGUE = """
+[matters.SP001]
+name = "食品销售者经营条件检查"
+[matters.SP002]
+name = "食品标签检查"
+"""
+
+
+@pytest.fixture
+def catalogued(make_client: AppFactory, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """A client whose 抽查事项清单 (the ``sampling_matters`` setting) lists the city's matters."""
+    path = tmp_path_factory.mktemp("matters") / "matters.toml"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    return make_client(sampling_matters=path)
+
+
+def test_a_matter_outside_the_catalogue_is_refused(client: TestClient, keys: Keys) -> None:
+    refused = call(client, keys, "POST", "/v1/plans", 422, json=PLAN).json()
+    assert "抽查事项清单" in refused["detail"]
+
+
 @pytest.mark.slow
-def test_plan_end_to_end(client: TestClient, keys: Keys, city: City) -> None:
+def test_plan_end_to_end(catalogued: TestClient, keys: Keys, city: City) -> None:
+    client = catalogued
     created = call(client, keys, "POST", "/v1/plans", 201, json=PLAN).json()
     assert created["status"] == "created" and created["frame_size"] == 4
     assert created["seed"] is None  # sealed until the draw
@@ -60,12 +82,26 @@ def test_plan_end_to_end(client: TestClient, keys: Keys, city: City) -> None:
         client, keys, "POST", "/v1/plans/T-2025-07/results", json={"entries": results}
     ).json()
     assert counts  # the sampling package's counts of what it recorded
-    published = call(client, keys, "POST", "/v1/plans/T-2025-07/publish").json()
-    assert set(published["files"]) == {"plan_csv", "results_csv", "xlsx", "verify_json"}
+    incomplete = call(client, keys, "POST", "/v1/plans/T-2025-07/publish", 409).json()
+    assert "--partial" in incomplete["detail"] and incomplete["missing"] == 2
+    published = call(
+        client, keys, "POST", "/v1/plans/T-2025-07/publish", json={"partial": "两户尚在检查"}
+    ).json()
+    assert set(published["files"]) == {
+        "plan_csv",
+        "results_csv",
+        "xlsx",
+        "announce_json",
+        "verify_json",
+    }
     sheet = call(client, keys, "GET", published["files"]["results_csv"]).content.decode("utf-8-sig")
-    assert "李四" not in sheet and city.p2 not in sheet
+    assert "李四" not in sheet and city.p2 not in sheet and "风险分类" not in sheet
+    facts = call(client, keys, "GET", published["files"]["plan_csv"]).content.decode("utf-8-sig")
+    assert "食品销售者经营条件检查" in facts and "两户尚在检查" in facts
     verified = call(client, keys, "GET", "/v1/plans/T-2025-07/verify").json()
-    assert verified["ok"] and verified["selected"] == 3
+    assert verified["ok"] and verified["selected"] == 3 and verified["level"] == "auditor"
+    public = call(client, keys, "GET", "/v1/plans/T-2025-07/verify?level=public").json()
+    assert public["ok"] and public["level"] == "public" and public["selected"] == 3
 
 
 def test_unknown_plan_is_404(client: TestClient, keys: Keys) -> None:
