@@ -157,6 +157,8 @@ def test_the_demo_plan_opens_on_the_page(
             "() => document.querySelector('#view-regulator').dataset.busy === '0'"
         )
         assert page.locator("#publication-missing").count() == 0
+        matter = demo_published["matter"]
+        assert matter not in page.inner_text("#plan-matters")  # by name from the 抽查事项清单
         assert "加载中" not in page.inner_text("#plan-detail")
         recorded = demo_published["results"]["results"]
         assert page.locator("#results-table tbody tr").count() == recorded

@@ -19,6 +19,8 @@ from linkrisk.api.schemas import (
     DrawCreate,
     InspectorList,
     InspectorPublic,
+    MatterList,
+    MatterPublic,
     PickPublic,
     PlanCreate,
     PlanPublic,
@@ -35,6 +37,7 @@ from linkrisk.sampling import (
     PlanBook,
     PlanParams,
     Scope,
+    load_catalogue,
     parse_ratio,
     read_public,
     verify_plan,
@@ -268,6 +271,17 @@ async def verify(
         checks=report.checks,
         selected=report.selected,
         teams=report.teams,
+    )
+
+
+@router.get("/matters", summary="The 抽查事项清单: the matters a plan may name")
+async def matters(_: Regulator, settings: AppSettings) -> MatterList:
+    catalogue = load_catalogue(settings.sampling_matters)
+    return MatterList(
+        items=[
+            MatterPublic(code=m.code, name=m.name, department=m.department, basis=m.basis)
+            for m in sorted(catalogue.matters.values(), key=lambda m: m.code)
+        ]
     )
 
 

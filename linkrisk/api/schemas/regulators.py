@@ -168,6 +168,17 @@ class VerificationPublic(Schema):
     teams: int
 
 
+class MatterPublic(Schema):
+    code: str
+    name: str
+    department: str = ""
+    basis: str = ""
+
+
+class MatterList(Schema):
+    items: list[MatterPublic]
+
+
 class InspectorPublic(Schema):
     inspector_id: str
     name: str | None

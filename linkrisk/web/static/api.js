@@ -88,6 +88,7 @@ export const api = {
   // 信用核查: tier and active list memberships of organisations, used to colour the graph.
   check: (usccs) => request("/v1/checks", { method: "POST", body: { usccs } }),
   plans: () => request("/v1/plans"),
+  matters: () => request("/v1/matters"), // the 抽查事项清单: code → name
   plan: (id) => request(`/v1/plans/${enc(id)}`),
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),
   teams: (id) => request(`/v1/plans/${enc(id)}/teams`, { params: { limit: 10000 } }),

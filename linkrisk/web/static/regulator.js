@@ -71,6 +71,7 @@ export class Regulator {
     this.say = say;
     this.navigate = navigate;
     this.registry = null; // inspector id → {name, department}
+    this.matters = null; // matter code → name (the 抽查事项清单)
     $("#plans-refresh", root).addEventListener("click", () => this.list());
   }
 
@@ -121,6 +122,9 @@ export class Regulator {
       } catch (error) {
         fill(detail, h("p", { class: "failed", id: "plan-error" }, `无法打开计划 ${planId}：${error.message}`));
         throw error;
+      }
+      if (!this.matters) {
+        this.matters = new Map((await api.matters()).items.map((m) => [m.code, m.name]));
       }
       const selection = reached(plan, "drawn") ? (await api.selection(planId)).items : [];
       const teams = reached(plan, "assigned") ? (await api.teams(planId)).items : [];
@@ -179,7 +183,7 @@ export class Regulator {
           h("h3", {}, "参数 parameters"),
           h("dl", { class: "facts" },
             h("dt", {}, "部门"), h("dd", {}, (p.departments ?? []).join("、") || "—"),
-            h("dt", {}, "检查事项"), h("dd", {}, (p.matters ?? []).join("、") || "—"),
+            h("dt", {}, "检查事项"), h("dd", { id: "plan-matters" }, (p.matters ?? []).map((m) => this.matters?.get(m) ?? m).join("、") || "—"),
             h("dt", {}, "范围 scope"), h("dd", {}, scopeText(p.scope)),
             h("dt", {}, "每户检查人员"), h("dd", {}, String(p.team_size ?? "—")),
             h("dt", {}, "延伸检查"), h("dd", {}, `${p.extended_hops ?? 0} 跳`),

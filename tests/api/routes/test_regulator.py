@@ -30,23 +30,14 @@ def call(
     return response
 
 
-CATALOGUE = """
-[matters.SP001]
-name = "食品销售者经营条件检查"
-[matters.SP002]
-name = "食品标签检查"
-"""
-
-
 @pytest.fixture
-def catalogued(make_client: AppFactory, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
-    """A client whose 抽查事项清单 (the ``sampling_matters`` setting) lists the city's matters."""
-    path = tmp_path_factory.mktemp("matters") / "matters.toml"
-    path.write_text(CATALOGUE, encoding="utf-8")
-    return make_client(sampling_matters=path)
+def catalogued(client: TestClient) -> TestClient:
+    """The API clients of these tests use the city's 抽查事项清单 (``tests.api.city.MATTERS``)."""
+    return client
 
 
-def test_a_matter_outside_the_catalogue_is_refused(client: TestClient, keys: Keys) -> None:
+def test_a_matter_outside_the_catalogue_is_refused(make_client: AppFactory, keys: Keys) -> None:
+    client = make_client(sampling_matters=None)  # the shipped list: M01…, no SP001
     refused = call(client, keys, "POST", "/v1/plans", 422, json=PLAN).json()
     assert "抽查事项清单" in refused["detail"]
 
@@ -128,3 +119,13 @@ def test_inspector_registry(client: TestClient, keys: Keys) -> None:
         ]
         == "I2"
     )
+
+
+def test_the_matter_catalogue_is_the_configured_one(catalogued: TestClient, keys: Keys) -> None:
+    listed = call(catalogued, keys, "GET", "/v1/matters").json()["items"]
+    assert [(m["code"], m["name"]) for m in listed] == [
+        ("SP001", "食品销售者经营条件检查"),
+        ("SP002", "食品标签检查"),
+    ]
+    lender = catalogued.get("/v1/matters", headers=keys.headers("lender"))
+    assert lender.status_code == 403
