@@ -46,7 +46,12 @@ def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> 
         load_catalogue,
         write_announcement,
     )
-    from linkrisk.sampling.sources import read_inspections, snapshot_by_id, tiers_of
+    from linkrisk.sampling.sources import (
+        read_inspections,
+        read_inspectors,
+        snapshot_by_id,
+        tiers_of,
+    )
 
     plan_params = PlanParams.from_dict(params)
     load_catalogue(settings.sampling_matters).check(plan_params.matters)
@@ -64,6 +69,7 @@ def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> 
             seed=seed.get("seed"),
             public_seed=bool(seed.get("public_seed")),
             seed_commitment=seed.get("seed_commitment"),
+            registry=read_inspectors(graph),
         )
         write_announcement(PlanBook(ops), record.plan_id, settings.publication_dir / record.plan_id)
         return record.summary()
@@ -82,7 +88,7 @@ def draw(settings: Settings, plan_id: str, seed: str | None) -> dict[str, Any]:
         _close(ops, graph)
 
 
-def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
+def assign(settings: Settings, plan_id: str, accept_unassigned: bool = False) -> dict[str, Any]:
     from linkrisk.sampling import AssignInputs, PlanBook, assign_plan
     from linkrisk.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
 
@@ -91,8 +97,45 @@ def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
         book = PlanBook(ops)
         snapshot = snapshot_by_id(settings.snapshot_dir, book.get(plan_id).snapshot_id)
         inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
-        record, _pool, _teams = assign_plan(book, plan_id, inputs)
+        record, _pool, _teams = assign_plan(
+            book, plan_id, inputs, accept_unassigned=accept_unassigned
+        )
         return record.summary()
+    finally:
+        _close(ops, graph)
+
+
+def reassign(
+    settings: Settings, plan_id: str, reason: str, sid: str | None, accept_unassigned: bool
+) -> dict[str, Any]:
+    """``reassign_plan``: new teams with a reason, the first draw's kept."""
+    from linkrisk.sampling import AssignInputs, PlanBook
+    from linkrisk.sampling.reassign import reassign_plan
+    from linkrisk.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
+
+    ops, graph = _stores(settings)
+    try:
+        book = PlanBook(ops)
+        snapshot = snapshot_by_id(settings.snapshot_dir, book.get(plan_id).snapshot_id)
+        inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
+        done = reassign_plan(book, graph, plan_id, inputs, reason, sid, accept_unassigned)
+        return {
+            "plan_id": plan_id,
+            "seq": done.seq,
+            "at": done.at,
+            "reason": done.reason,
+            "scope": done.scope,
+            "teams": [
+                {
+                    "rank": t.rank,
+                    "sid": t.sid,
+                    "status": t.status,
+                    "inspectors": list(t.inspectors),
+                    "skips": [list(s) for s in t.skips],
+                }
+                for t in done.teams
+            ],
+        }
     finally:
         _close(ops, graph)
 

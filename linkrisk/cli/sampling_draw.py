@@ -138,7 +138,10 @@ def create(
         seed=seed,
         public_seed=public_seed,
         seed_commitment=commitment,
+        registry=read_inspectors(graph),
     )
+    for warning in record.stats.get("warnings", []):
+        typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
     notice = write_announcement(book, plan_id, settings.publication_dir / plan_id)
     if json:
         print_json({**record.summary(), "announcement": str(notice)})
@@ -187,15 +190,20 @@ def assign(
             dir_okay=False,
         ),
     ] = None,
+    accept_unassigned: Annotated[
+        bool,
+        typer.Option(help="record the teams even if some subjects get none (refused otherwise)"),
+    ] = False,
     json: JsonFlag = False,
 ) -> None:
-    """Draw inspector teams per subject, skipping conflicts of interest (回避)."""
+    """Draw inspector teams per subject, skipping conflicts of interest (回避). Refused when a
+    subject would get no team, unless --accept-unassigned; later changes: `sampling reassign`."""
     settings = get_settings()
     book, graph = stores(settings)
     record = book.get(plan)
     snapshot = snapshot_by_id(settings.snapshot_dir, record.snapshot_id)
     inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
-    record, pool, teams = assign_plan(book, plan, inputs)
+    record, pool, teams = assign_plan(book, plan, inputs, accept_unassigned=accept_unassigned)
     if form is not None:
         _write_form(form, graph, [t for t in teams if t.status == "assigned"])
     if json:

@@ -294,6 +294,23 @@ class PlanBook:
         return {str(i): int(n) for i, n in rows}
 
     def teams(self, plan_id: str) -> list[Team]:
+        """The current teams: the first draw's, with later reassignments (``reassign.py``)
+        applied in order, each subject keeping its rank."""
+        teams = self.first_teams(plan_id)
+        rows = self.store.execute(
+            "SELECT teams FROM sampling_reassignments WHERE plan_id = ? ORDER BY seq", (plan_id,)
+        )
+        position = {t.sid: i for i, t in enumerate(teams)}
+        for (text,) in rows:
+            for _rank, sid, status, inspectors, skips in json.loads(text):
+                i = position[sid]
+                teams[i] = Team(
+                    teams[i].rank, sid, status, tuple(inspectors), tuple(map(tuple, skips))
+                )
+        return teams
+
+    def first_teams(self, plan_id: str) -> list[Team]:
+        """The teams as first drawn (what verification replays before any reassignment)."""
         rows = self.store.execute(
             "SELECT rank, sid, status, inspectors, skips FROM sampling_teams WHERE plan_id = ?"
             " ORDER BY rank",

@@ -33,7 +33,8 @@ from linkrisk.sampling.draw import RANDOM, Pick, public_selection_digest, stratu
 from linkrisk.sampling.inspectors import PoolMember, Team
 from linkrisk.sampling.params import TIERS, PlanParams, sha256_hex
 from linkrisk.sampling.prf import commitment
-from linkrisk.sampling.verify import Material, VerifyReport, verify_teams
+from linkrisk.sampling.reassign import from_public_rows
+from linkrisk.sampling.verify import Material, VerifyReport, check_reassignments, verify_teams
 
 PUBLIC_FORMAT = "linkrisk-sampling-public/1"
 
@@ -106,6 +107,8 @@ def _verify(data: dict[str, Any], announced: str | None) -> VerifyReport:
     if material.teams:
         verify_teams(material, params)
         checks.append(f"teams replayed ({len(material.teams)} subjects)")
+    material.reassignments = from_public_rows(data.get("reassignments") or [])
+    checks += check_reassignments(material, params)
     return VerifyReport(plan_id, checks, len(picks), len(material.teams))
 
 

@@ -18,6 +18,7 @@ from linkrisk.sampling.draw import RANDOM
 from linkrisk.sampling.frame import parse_frame_text
 from linkrisk.sampling.plans import PlanBook, PlanStatus
 from linkrisk.sampling.public import PUBLIC_FORMAT, drawn_per_tier
+from linkrisk.sampling.reassign import public_rows, reassignments
 
 
 def announcement(book: PlanBook, plan_id: str) -> dict[str, Any]:
@@ -52,9 +53,10 @@ def public_file(
         "pool": [[m.inspector_id, m.eligible] for m in book.pool(plan_id)],
         "teams": [
             [t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()]
-            for t in book.teams(plan_id)
+            for t in book.first_teams(plan_id)
         ],
         "assignment_digest": record.assignment_digest,
+        "reassignments": public_rows(reassignments(book, plan_id)),
         **(extra or {}),
     }
 

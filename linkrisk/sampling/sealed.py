@@ -16,6 +16,7 @@ from typing import Any
 from linkrisk.errors import InputError
 from linkrisk.sampling.draw import Pick
 from linkrisk.sampling.inspectors import PoolMember, Team
+from linkrisk.sampling.reassign import from_public_rows, public_rows
 from linkrisk.sampling.verify import Material
 
 SEALED_FORMAT = "linkrisk-sampling-sealed/1"
@@ -42,6 +43,7 @@ def to_sealed(m: Material, extra: dict[str, Any] | None = None) -> dict[str, Any
         "pool": [[p.inspector_id, p.eligible] for p in m.pool],
         "teams": [[t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()] for t in m.teams],
         "assignment_digest": m.assignment_digest,
+        "reassignments": public_rows(m.reassignments),
         "frame_key": m.frame_key,
         "announcement": m.announcement,
         **(extra or {}),
@@ -78,6 +80,7 @@ def from_sealed(data: dict[str, Any]) -> Material:
                 for r, s, st, ins, skips in data["teams"]
             ],
             assignment_digest=data.get("assignment_digest"),
+            reassignments=from_public_rows(data.get("reassignments") or []),
             frame_key=data.get("frame_key"),
             announcement=data.get("announcement"),
         )

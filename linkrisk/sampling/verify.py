@@ -33,6 +33,7 @@ from linkrisk.sampling.inspectors import (
 from linkrisk.sampling.params import TIERS, PlanParams, sha256_hex
 from linkrisk.sampling.plans import PlanBook, mandatory_digest, plan_digest
 from linkrisk.sampling.prf import commitment
+from linkrisk.sampling.reassign import ALL, Reassignment, reassignments, verify_reassignments
 
 
 @dataclass(slots=True)
@@ -54,6 +55,7 @@ class Material:
     pool: list[PoolMember] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     assignment_digest: str | None = None
+    reassignments: list[Reassignment] = field(default_factory=list)
     frame_key: str | None = None  # None: a plan made before public verification existed
     announcement: dict[str, Any] | None = None  # with its "public_digest"
 
@@ -120,6 +122,7 @@ def verify_material(m: Material, announced_plan_digest: str | None = None) -> Ve
     if m.teams:
         verify_teams(m, params)
         checks.append(f"teams replayed ({len(m.teams)} subjects)")
+    checks += check_reassignments(m, params)
     return VerifyReport(m.plan_id, checks, len(expected), len(m.teams))
 
 
@@ -167,6 +170,17 @@ def _verify_announcement(m: Material, frame: Frame) -> list[str]:
     if given.get("public_digest") != announce.digest(expected):
         raise _fail("announcement", "the announcement differs from its public digest")
     return ["frame root, size and strata as announced", "announcement digest"]
+
+
+def check_reassignments(m: Material, params: PlanParams) -> list[str]:
+    """Each reassignment covers selected subjects and replays from its record and the seed."""
+    assert m.seed is not None
+    selected = {p.sid for p in m.selection}
+    for item in m.reassignments:
+        outside = [t.sid for t in item.teams if t.sid not in selected]
+        if outside or (item.scope != ALL and [t.sid for t in item.teams] != [item.scope]):
+            raise _fail("assignment", f"reassignment {item.seq} covers other subjects")
+    return verify_reassignments(m.plan_id, m.seed, params, m.reassignments)
 
 
 def verify_teams(m: Material, params: PlanParams) -> None:
@@ -222,7 +236,8 @@ def material_from_book(book: PlanBook, plan_id: str) -> Material:
         selection=book.selection(plan_id),
         result_digest=record.result_digest,
         pool=book.pool(plan_id),
-        teams=book.teams(plan_id),
+        teams=book.first_teams(plan_id),
+        reassignments=reassignments(book, plan_id),
         assignment_digest=record.assignment_digest,
         frame_key=record.frame_key,
         announcement=(

@@ -42,6 +42,7 @@ from linkrisk.sampling.plans import (
     require,
 )
 from linkrisk.sampling.prf import commitment, new_seed
+from linkrisk.sampling.reassign import unassigned_refusal
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -85,12 +86,15 @@ def create_plan(
     seed: str | None = None,
     public_seed: bool = False,
     seed_commitment: str | None = None,
+    registry: pa.Table | None = None,
 ) -> PlanRecord:
     """Record the frame, its digest, the mandatory list and the seed commitment.
 
     Without ``seed`` or ``seed_commitment`` a random seed is generated and kept sealed until the
     draw; ``seed`` with ``public_seed`` is a value announced in advance; ``seed_commitment``
-    alone means the seed is held elsewhere and given at the draw.
+    alone means the seed is held elsewhere and given at the draw. With the inspector
+    ``registry``, the plan's stats carry ``warnings`` when its departments and matters have
+    fewer eligible inspectors than a team needs (the assignment would be refused).
     """
     in_scope = scope_mask(snapshot, params.scope)
     excluded = exclusions(inspections, snapshot, params)
@@ -136,9 +140,23 @@ def create_plan(
         frame_key=frame_key,
         frame_root=frame_root(frame, frame_key),
     )
+    if registry is not None:
+        record.stats["warnings"] = pool_warnings(registry, params)
     record.public_digest = announce.digest(announce.from_record(record, mandatory))
     book.insert(record, text, mandatory)
     return book.get(params.plan_id)
+
+
+def pool_warnings(registry: pa.Table, params: PlanParams) -> list[str]:
+    """Why the plan's inspector pool cannot form teams, if it cannot."""
+    eligible = sum(1 for m in build_pool(registry, params) if m.eligible)
+    if eligible >= params.team_size:
+        return []
+    return [
+        f"only {eligible} eligible inspector(s) in {', '.join(params.departments)} qualified for"
+        f" {', '.join(params.matters)}; a team needs {params.team_size}: the assignment will be"
+        " refused unless inspectors are added to the 执法人员名录库"
+    ]
 
 
 def draw_plan(
@@ -214,9 +232,13 @@ def conflict_map(
 
 
 def assign_plan(
-    book: PlanBook, plan_id: str, inputs: AssignInputs
+    book: PlanBook, plan_id: str, inputs: AssignInputs, *, accept_unassigned: bool = False
 ) -> tuple[PlanRecord, list[PoolMember], list[Team]]:
-    """Draw the inspector teams of a drawn plan, with 回避, and record them."""
+    """Draw the inspector teams of a drawn plan, with 回避, and record them.
+
+    An assignment that leaves a subject without a team is refused (``Conflict``, nothing
+    recorded, the plan stays drawn) unless ``accept_unassigned``: once assigned, teams change
+    only by ``reassign_plan``, which keeps this first record."""
     record = book.get(plan_id)
     require(record, PlanStatus.DRAWN)
     if inputs.snapshot.version != record.snapshot_id:
@@ -238,6 +260,8 @@ def assign_plan(
         max_per_inspector=record.params.max_per_inspector,
     )
     assigned = sum(1 for t in teams if t.status == ASSIGNED)
+    if assigned < len(teams) and not accept_unassigned:
+        raise unassigned_refusal(plan_id, teams, pool)
     record.stats.update(
         pool=len(pool),
         pool_eligible=sum(1 for m in pool if m.eligible),

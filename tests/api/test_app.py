@@ -74,6 +74,10 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/plans/{plan_id}/selection"): {"url": "/v1/plans/NOPE/selection"},
         ("POST", "/v1/plans/{plan_id}/assign"): {"url": "/v1/plans/NOPE/assign"},
         ("GET", "/v1/plans/{plan_id}/teams"): {"url": "/v1/plans/NOPE/teams"},
+        ("POST", "/v1/plans/{plan_id}/reassign"): {
+            "url": "/v1/plans/NOPE/reassign",
+            "json": {"reason": "名录库更新"},
+        },
         ("POST", "/v1/plans/{plan_id}/results"): {
             "url": "/v1/plans/NOPE/results",
             "json": {"entries": [{"sid": city.a, "result": "正常", "inspect_date": "2025-07-01"}]},

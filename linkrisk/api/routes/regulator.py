@@ -16,6 +16,7 @@ from linkrisk.api import plan_ops
 from linkrisk.api.deps import AppServices, AppSettings, Context, Graph, Regulator, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
+    AssignCreate,
     DrawCreate,
     InspectorList,
     InspectorPublic,
@@ -26,6 +27,8 @@ from linkrisk.api.schemas import (
     PlanPublic,
     PublicationPublic,
     PublishCreate,
+    ReassignCreate,
+    ReassignmentPublic,
     ResultsCreate,
     SelectionList,
     TeamList,
@@ -154,9 +157,33 @@ async def selection(
     summary="Draw inspector teams, skipping conflicts (回避)",
     responses=may_answer(409),
 )
-async def assign(plan_id: str, _: Regulator, services: AppServices) -> PlanPublic:
-    summary = await services.plan_worker.run(plan_ops.assign, services.settings, plan_id)
+async def assign(
+    plan_id: str, _: Regulator, services: AppServices, body: AssignCreate | None = None
+) -> PlanPublic:
+    accept = bool(body and body.accept_unassigned)
+    summary = await services.plan_worker.run(plan_ops.assign, services.settings, plan_id, accept)
     return PlanPublic(**summary)
+
+
+@router.post(
+    "/plans/{plan_id}/reassign",
+    summary="Redraw inspector teams with a reason; the first draw's record is kept",
+    responses=may_answer(409),
+)
+async def reassign(
+    plan_id: str, body: ReassignCreate, _: Regulator, services: AppServices, ctx: Context
+) -> ReassignmentPublic:
+    if body.sid:
+        ctx.touch(body.sid)
+    done = await services.plan_worker.run(
+        plan_ops.reassign,
+        services.settings,
+        plan_id,
+        body.reason,
+        body.sid,
+        body.accept_unassigned,
+    )
+    return ReassignmentPublic(**done)
 
 
 @router.get("/plans/{plan_id}/teams", summary="Inspector teams per drawn subject")

@@ -81,6 +81,7 @@ from linkrisk.api.schemas.lenders import (
     ScorePublic,
 )
 from linkrisk.api.schemas.regulators import (
+    AssignCreate,
     DrawCreate,
     InspectorList,
     InspectorPublic,
@@ -91,6 +92,8 @@ from linkrisk.api.schemas.regulators import (
     PlanPublic,
     PublicationPublic,
     PublishCreate,
+    ReassignCreate,
+    ReassignmentPublic,
     ResultCreate,
     ResultsCreate,
     SelectionList,
@@ -102,6 +105,7 @@ from linkrisk.api.schemas.regulators import (
 
 __all__ = [
     "USCC_PATTERN",
+    "AssignCreate",
     "AuditList",
     "AuditRecordPublic",
     "AuditVerification",
@@ -149,6 +153,8 @@ __all__ = [
     "PublishCreate",
     "Readiness",
     "ReasonPublic",
+    "ReassignCreate",
+    "ReassignmentPublic",
     "Rel",
     "ResultCreate",
     "ResultsCreate",

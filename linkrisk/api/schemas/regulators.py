@@ -102,6 +102,20 @@ class DrawCreate(Schema):
     seed: str | None = Field(None, max_length=200, description="reveal an externally held seed")
 
 
+class AssignCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    accept_unassigned: bool = Field(
+        False, description="record the teams even if some subjects get none (409 otherwise)"
+    )
+
+
+class ReassignCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, description="recorded and published")
+    sid: str | None = Field(None, max_length=64, description="one subject (default: all)")
+    accept_unassigned: bool = False
+
+
 class PickPublic(Schema):
     rank: int
     sid: str
@@ -123,6 +137,15 @@ class TeamPublic(Schema):
     status: str
     inspectors: list[str]
     skips: list[tuple[str, str]] = Field(description="(inspector, why skipped): 回避 or capacity")
+
+
+class ReassignmentPublic(Schema):
+    plan_id: str
+    seq: int
+    at: str
+    reason: str
+    scope: str
+    teams: list[TeamPublic]
 
 
 class TeamList(Schema):

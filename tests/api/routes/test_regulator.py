@@ -129,3 +129,39 @@ def test_the_matter_catalogue_is_the_configured_one(catalogued: TestClient, keys
     ]
     lender = catalogued.get("/v1/matters", headers=keys.headers("lender"))
     assert lender.status_code == 403
+
+
+@pytest.mark.slow
+def test_assignment_refusal_and_reassignment(client: TestClient, keys: Keys, city: City) -> None:
+    nobody = {**PLAN, "plan_id": "T-NOBODY", "departments": ["无此部门"]}
+    created = call(client, keys, "POST", "/v1/plans", 201, json=nobody).json()
+    assert created["stats"]["warnings"]  # warned at create: nobody can be assigned
+    call(client, keys, "POST", "/v1/plans/T-NOBODY/draw", json={})
+    refused = call(client, keys, "POST", "/v1/plans/T-NOBODY/assign", 409).json()
+    assert refused["unassigned"] > 0 and refused["eligible_inspectors"] == 0
+    accepted = call(
+        client, keys, "POST", "/v1/plans/T-NOBODY/assign", json={"accept_unassigned": True}
+    ).json()
+    assert accepted["status"] == "assigned"
+    again = call(
+        client,
+        keys,
+        "POST",
+        "/v1/plans/T-NOBODY/reassign",
+        409,
+        json={"reason": "名录库仍无人员"},
+    ).json()
+    assert again["unassigned"] > 0
+    done = call(
+        client,
+        keys,
+        "POST",
+        "/v1/plans/T-NOBODY/reassign",
+        json={"reason": "记录无人可派", "accept_unassigned": True},
+    ).json()
+    assert done["seq"] == 1 and done["scope"] == "*" and done["reason"] == "记录无人可派"
+    assert (
+        call(client, keys, "GET", "/v1/plans/T-NOBODY/verify")
+        .json()["checks"][-1]
+        .startswith("reassignment 1")
+    )
