@@ -177,6 +177,44 @@ def publish(settings: Settings, plan_id: str, partial: str | None) -> dict[str, 
         _close(ops, graph)
 
 
+def inspector(
+    settings: Settings, action: str, inspector_id: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """Add, update or retire an inspector of the 执法人员名录库 (``sampling.registry``)."""
+    from linkrisk.sampling.registry import (
+        InspectorChange,
+        add_inspector,
+        retire_inspector,
+        update_inspector,
+    )
+
+    ops, graph = _stores(settings)
+    try:
+        if action == "add":
+            return add_inspector(
+                graph,
+                settings,
+                inspector_id,
+                fields.get("name") or "",
+                fields.get("department") or "",
+                fields.get("qualifications") or [],
+                region=fields.get("region"),
+                id_number=fields.get("id_number"),
+            )
+        if action == "update":
+            change = InspectorChange(
+                fields.get("name"),
+                fields.get("department"),
+                fields.get("region"),
+                fields.get("qualifications"),
+            )
+            return update_inspector(graph, inspector_id, change)
+        assert action == "retire"
+        return retire_inspector(graph, inspector_id)
+    finally:
+        _close(ops, graph)
+
+
 class PlanWorker:
     """One spawned helper process, started on first use."""
 

@@ -89,6 +89,20 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/plans/{plan_id}/verify"): {"url": "/v1/plans/NOPE/verify"},
         ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
         ("GET", "/v1/matters"): {"url": "/v1/matters"},
+        ("POST", "/v1/inspectors"): {
+            "url": "/v1/inspectors",
+            "json": {
+                "inspector_id": "M-1",
+                "name": "赵新",
+                "department": "D",
+                "qualifications": [],
+            },
+        },
+        ("PATCH", "/v1/inspectors/{inspector_id}"): {
+            "url": "/v1/inspectors/NOPE",
+            "json": {"department": "D"},
+        },
+        ("POST", "/v1/inspectors/{inspector_id}/retire"): {"url": "/v1/inspectors/NOPE/retire"},
         ("GET", "/v1/audit"): {"url": "/v1/audit"},
         ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
     }

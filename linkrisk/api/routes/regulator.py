@@ -1,4 +1,4 @@
-"""Regulators: 双随机、一公开 sampling plans and the inspector registry (执法检查人员名录库).
+"""Regulators: 双随机、一公开 sampling plans (the registry and matters: ``registry.py``).
 
 A plan moves created → drawn → assigned → results → published; each step is one call here,
 run by ``linkrisk.sampling`` in the API's helper process. The draw can be re-derived
@@ -13,15 +13,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from linkrisk.api import plan_ops
-from linkrisk.api.deps import AppServices, AppSettings, Context, Graph, Regulator, Store
+from linkrisk.api.deps import AppServices, AppSettings, Context, Regulator, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     AssignCreate,
     DrawCreate,
-    InspectorList,
-    InspectorPublic,
-    MatterList,
-    MatterPublic,
     PickPublic,
     PlanCreate,
     PlanPublic,
@@ -40,14 +36,12 @@ from linkrisk.sampling import (
     PlanBook,
     PlanParams,
     Scope,
-    load_catalogue,
     parse_ratio,
     read_public,
     verify_plan,
     verify_public,
 )
 from linkrisk.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
-from linkrisk.sampling.sources import read_inspectors
 
 router = APIRouter(prefix="/v1", tags=["regulators"])
 
@@ -299,47 +293,3 @@ async def verify(
         selected=report.selected,
         teams=report.teams,
     )
-
-
-@router.get("/matters", summary="The 抽查事项清单: the matters a plan may name")
-async def matters(_: Regulator, settings: AppSettings) -> MatterList:
-    catalogue = load_catalogue(settings.sampling_matters)
-    return MatterList(
-        items=[
-            MatterPublic(code=m.code, name=m.name, department=m.department, basis=m.basis)
-            for m in sorted(catalogue.matters.values(), key=lambda m: m.code)
-        ]
-    )
-
-
-@router.get("/inspectors", summary="The inspector registry (执法检查人员名录库)")
-async def inspectors(
-    _: Regulator,
-    graph: Graph,
-    department: str | None = None,
-    active: Annotated[
-        bool | None, Query(description="only active (true) or inactive (false)")
-    ] = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> InspectorList:
-    rows = [
-        r
-        for r in read_inspectors(graph).to_pylist()
-        if (department is None or r["department"] == department)
-        and (active is None or r["active"] is active)
-    ]
-    rows.sort(key=lambda r: r["inspector_id"])
-    items = [
-        InspectorPublic(
-            inspector_id=r["inspector_id"],
-            name=r["name"],
-            id_masked=r["id_masked"],
-            department=r["department"],
-            region=r["region"],
-            qualifications=[q for q in (r["qualifications"] or "").split(";") if q],
-            active=r["active"],
-        )
-        for r in rows[offset : offset + limit]
-    ]
-    return InspectorList(items=items, total=len(rows), limit=limit, offset=offset)

@@ -191,6 +191,26 @@ class VerificationPublic(Schema):
     teams: int
 
 
+class InspectorCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    inspector_id: str = Field(min_length=1, max_length=64, description="执法证号")
+    name: str = Field(min_length=1, max_length=100)
+    department: str = Field(min_length=1, max_length=100)
+    qualifications: list[str] = Field(default_factory=list, max_length=100)
+    region: str | None = Field(None, pattern=r"^\d{6}$")
+    id_number: str | None = Field(
+        None, max_length=32, description="stored only keyed-hashed and masked (for 回避)"
+    )
+
+
+class InspectorUpdate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=100)
+    department: str | None = Field(None, min_length=1, max_length=100)
+    qualifications: list[str] | None = Field(None, max_length=100)
+    region: str | None = Field(None, pattern=r"^\d{6}$")
+
+
 class MatterPublic(Schema):
     code: str
     name: str

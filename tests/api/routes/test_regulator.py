@@ -165,3 +165,23 @@ def test_assignment_refusal_and_reassignment(client: TestClient, keys: Keys, cit
         .json()["checks"][-1]
         .startswith("reassignment 1")
     )
+
+
+@pytest.mark.slow
+def test_inspectors_are_added_updated_and_retired(client: TestClient, keys: Keys) -> None:
+    body = {"inspector_id": "n1", "name": "冯新", "department": DEPARTMENT,
+            "qualifications": ["SP001"]}  # fmt: skip
+    added = call(client, keys, "POST", "/v1/inspectors", 201, json=body).json()
+    assert added["inspector_id"] == "N1" and added["active"] is True
+    assert call(client, keys, "POST", "/v1/inspectors", 409, json=body).json()["status"] == 409
+    moved = call(
+        client, keys, "PATCH", "/v1/inspectors/N1", json={"qualifications": ["SP002"]}
+    ).json()
+    assert moved["qualifications"] == ["SP002"] and moved["department"] == DEPARTMENT
+    retired = call(client, keys, "POST", "/v1/inspectors/N1/retire").json()
+    assert retired["active"] is False
+    listed = call(client, keys, "GET", "/v1/inspectors", params={"active": "false"}).json()
+    assert "N1" in {i["inspector_id"] for i in listed["items"]}  # kept, never deleted
+    assert (
+        client.post("/v1/inspectors", json=body, headers=keys.headers("lender")).status_code == 403
+    )
