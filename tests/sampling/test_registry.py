@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -69,7 +70,7 @@ def test_a_retired_inspector_keeps_past_plans_and_leaves_later_pools(
     assert not later[someone].eligible
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Any:
     result = CliRunner().invoke(app, ["inspectors", *args, "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -81,7 +82,7 @@ def test_the_command_line(settings: Settings, tmp_path: Path) -> None:
     added = run("add", "I20", "--name", "孙新", "--department", "SCJG", "--qualification", "M01")
     assert isinstance(added, dict) and added["active"] is True
     run("update", "I20", "--qualification", "M03")
-    assert run("retire", "I20")["active"] is False  # type: ignore[index]
+    assert run("retire", "I20")["active"] is False
     active = run("list")
     assert isinstance(active, list) and "I20" not in {r["inspector_id"] for r in active}
     everyone = run("list", "--all")
@@ -92,4 +93,4 @@ def test_the_command_line(settings: Settings, tmp_path: Path) -> None:
     )
     report = run("import", str(sheet))
     assert isinstance(report, dict)
-    assert "I21" in {r["inspector_id"] for r in run("list")}  # type: ignore[union-attr]
+    assert "I21" in {r["inspector_id"] for r in run("list")}
