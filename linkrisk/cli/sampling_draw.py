@@ -89,6 +89,10 @@ def create(
     ] = True,
     team: Annotated[int, typer.Option(help="inspectors per subject (≥ 2)")] = 2,
     max_load: Annotated[int | None, typer.Option(help="most subjects per inspector")] = None,
+    joint: Annotated[
+        bool,
+        typer.Option(help="部门联合抽查: every team has an inspector of each --department"),
+    ] = False,
     seed: Annotated[
         str | None, typer.Option(help="seed to use (default: generated and sealed)")
     ] = None,
@@ -123,6 +127,7 @@ def create(
         once_per_year=once_per_year,
         team_size=team,
         max_per_inspector=max_load,
+        joint=joint,
     )
     load_catalogue(settings.sampling_matters).check(params.matters)
     scores = load_scores(settings)

@@ -30,7 +30,7 @@ from linkrisk.errors import InputError, IntegrityError
 from linkrisk.sampling import announce
 from linkrisk.sampling.commitment import Inclusion
 from linkrisk.sampling.draw import RANDOM, Pick, public_selection_digest, stratum_size
-from linkrisk.sampling.inspectors import PoolMember, Team
+from linkrisk.sampling.inspectors import Team, pool_from_rows
 from linkrisk.sampling.params import TIERS, PlanParams, sha256_hex
 from linkrisk.sampling.prf import commitment
 from linkrisk.sampling.reassign import from_public_rows
@@ -149,10 +149,7 @@ def _team_material(plan_id: str, seed: str, picks: list[Pick], data: dict[str, A
         plan_digest="",
         seed=seed,
         selection=picks,
-        pool=[
-            PoolMember(str(i), "", "", "", bool(e), "" if e else "ineligible")
-            for i, e in data["pool"]
-        ],
+        pool=pool_from_rows(data["pool"]),
         teams=[
             Team(int(r), s, st, tuple(ins), tuple((a, b) for a, b in skips))
             for r, s, st, ins, skips in data["teams"]

@@ -16,6 +16,7 @@ from linkrisk.sampling.announce import mandatory_category
 from linkrisk.sampling.commitment import inclusions
 from linkrisk.sampling.draw import RANDOM
 from linkrisk.sampling.frame import parse_frame_text
+from linkrisk.sampling.inspectors import pool_rows
 from linkrisk.sampling.plans import PlanBook, PlanStatus
 from linkrisk.sampling.public import PUBLIC_FORMAT, drawn_per_tier
 from linkrisk.sampling.reassign import public_rows, reassignments
@@ -50,7 +51,7 @@ def public_file(
         "drawn": drawn_per_tier(record.params, notice["strata"]),
         "result_digest": record.result_digest,
         "inclusions": [i.to_list() for i in inclusions(frame, record.frame_key, random)],
-        "pool": [[m.inspector_id, m.eligible] for m in book.pool(plan_id)],
+        "pool": pool_rows(book.pool(plan_id)),
         "teams": [
             [t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()]
             for t in book.first_teams(plan_id)

@@ -24,6 +24,8 @@ from linkrisk.sampling.inspectors import (
     Team,
     assign_teams,
     build_pool,
+    pool_from_rows,
+    pool_rows,
     teams_digest,
 )
 from linkrisk.sampling.params import PlanParams
@@ -138,6 +140,7 @@ def draw(
         seed=seed,
         team_size=params.team_size,
         max_per_inspector=params.max_per_inspector,
+        slot_departments=params.departments if params.joint else None,
     )
 
 
@@ -209,7 +212,7 @@ def public_rows(items: list[Reassignment]) -> list[list[Any]]:
             r.at,
             r.reason,
             r.scope,
-            [[m.inspector_id, m.eligible] for m in r.pool],
+            pool_rows(r.pool),
             [[t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()] for t in r.teams],
             r.digest,
         ]
@@ -224,7 +227,7 @@ def from_public_rows(rows: list[Any]) -> list[Reassignment]:
             str(at),
             str(reason),
             str(scope),
-            [PoolMember(str(i), "", "", "", bool(e), "" if e else "ineligible") for i, e in pool],
+            pool_from_rows(pool),
             [
                 Team(int(r), s, st, tuple(ins), tuple((a, b) for a, b in sk))
                 for r, s, st, ins, sk in teams

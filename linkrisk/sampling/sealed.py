@@ -15,7 +15,7 @@ from typing import Any
 
 from linkrisk.errors import InputError
 from linkrisk.sampling.draw import Pick
-from linkrisk.sampling.inspectors import PoolMember, Team
+from linkrisk.sampling.inspectors import Team, pool_from_rows, pool_rows
 from linkrisk.sampling.reassign import from_public_rows, public_rows
 from linkrisk.sampling.verify import Material
 
@@ -40,7 +40,7 @@ def to_sealed(m: Material, extra: dict[str, Any] | None = None) -> dict[str, Any
         "seed": m.seed,
         "selection": [[p.rank, p.sid, p.tier, p.how] for p in m.selection],
         "result_digest": m.result_digest,
-        "pool": [[p.inspector_id, p.eligible] for p in m.pool],
+        "pool": pool_rows(m.pool),
         "teams": [[t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()] for t in m.teams],
         "assignment_digest": m.assignment_digest,
         "reassignments": public_rows(m.reassignments),
@@ -71,10 +71,7 @@ def from_sealed(data: dict[str, Any]) -> Material:
             seed=data.get("seed"),
             selection=[Pick(int(r), s, t, h) for r, s, t, h in data["selection"]],
             result_digest=data.get("result_digest"),
-            pool=[
-                PoolMember(str(i), "", "", "", bool(e), "" if e else "ineligible")
-                for i, e in data["pool"]
-            ],
+            pool=pool_from_rows(data["pool"]),
             teams=[
                 Team(int(r), s, st, tuple(ins), tuple((a, b) for a, b in skips))
                 for r, s, st, ins, skips in data["teams"]

@@ -204,6 +204,7 @@ def verify_teams(m: Material, params: PlanParams) -> None:
         seed=m.seed,
         team_size=params.team_size,
         max_per_inspector=params.max_per_inspector,
+        slot_departments=params.departments if params.joint else None,
     )
     if [t.sid for t in m.teams] != [p.sid for p in m.selection]:
         raise _fail("assignment", "the teams do not follow the selection order")

@@ -258,6 +258,7 @@ def assign_plan(
         seed=record.seed,
         team_size=record.params.team_size,
         max_per_inspector=record.params.max_per_inspector,
+        slot_departments=record.params.departments if record.params.joint else None,
     )
     assigned = sum(1 for t in teams if t.status == ASSIGNED)
     if assigned < len(teams) and not accept_unassigned:

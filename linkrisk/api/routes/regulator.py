@@ -86,6 +86,7 @@ def plan_params(body: PlanCreate) -> PlanParams:
         once_per_year=body.once_per_year,
         team_size=body.team_size,
         max_per_inspector=body.max_per_inspector,
+        joint=body.joint,
     )
 
 

@@ -59,6 +59,9 @@ class PlanCreate(Schema):
     once_per_year: bool = True
     team_size: int = Field(2, ge=2, le=10)
     max_per_inspector: int | None = Field(None, ge=1)
+    joint: bool = Field(
+        False, description="部门联合抽查: every team has an inspector of each department"
+    )
     seed: str | None = Field(
         None, max_length=200, description="a seed to seal (default: generated)"
     )
