@@ -215,6 +215,28 @@ def inspector(
         _close(ops, graph)
 
 
+def dashboard(settings: Settings, by: str) -> dict[str, Any]:
+    """The 分类 dashboard over the published scores' snapshot (``sampling.dashboard``)."""
+    from linkrisk.models.scores import load_scores
+    from linkrisk.sampling import PlanBook
+    from linkrisk.sampling.dashboard import tier_dashboard
+    from linkrisk.sampling.sources import snapshot_by_id, tiers_of
+
+    scores = load_scores(settings)
+    snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
+    ops = open_embedded(settings)
+    try:
+        book = PlanBook(ops)
+        plans = [
+            (r, [(p.sid, p.tier) for p in book.selection(r.plan_id)])
+            for r in book.all()
+            if r.status.value != "created"
+        ]
+        return tier_dashboard(snapshot, tiers_of(scores, snapshot), by, plans)
+    finally:
+        ops.close()
+
+
 class PlanWorker:
     """One spawned helper process, started on first use."""
 

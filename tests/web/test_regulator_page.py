@@ -84,6 +84,12 @@ def test_regulator_lists_plans_opens_one_verifies_and_downloads_the_publication(
         assert page.locator("#tab-investigator").is_hidden()
         row = page.locator("#plans-table tr", has=page.locator(f'a[data-plan="{PLAN}"]'))
         assert "已公示" in row.inner_text()
+        # The 分类 dashboard: subjects per tier by region, and this plan's sample per region.
+        page.locator("#dashboard-table tbody tr").first.wait_for()
+        header = page.inner_text("#dashboard-table thead")
+        assert f"{PLAN} 抽取" in header and "无分类" in header
+        page.select_option("#dashboard-by", "industry")
+        page.locator("#dashboard-table thead", has_text="行业门类").wait_for()
         link.click()
         page.locator("#draw-table").wait_for()
         page.wait_for_function(

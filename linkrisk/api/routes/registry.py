@@ -5,7 +5,7 @@ Writes go through the API's helper process (``plan_ops.inspector``), like the pl
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -50,6 +50,17 @@ def inspector_public(r: dict[str, Any]) -> InspectorPublic:
         qualifications=[q for q in (r["qualifications"] or "").split(";") if q],
         active=r["active"],
     )
+
+
+@router.get(
+    "/dashboard/tiers",
+    summary="分类 dashboard: subjects per risk tier by region or industry, and each plan's"
+    " sample over them (internal: regulators only)",
+)
+async def tier_dashboard(
+    _: Regulator, services: AppServices, by: Literal["region", "industry"] = "region"
+) -> dict[str, Any]:
+    return await services.plan_worker.run(plan_ops.dashboard, services.settings, by)
 
 
 @router.post(

@@ -89,6 +89,7 @@ export const api = {
   check: (usccs) => request("/v1/checks", { method: "POST", body: { usccs } }),
   plans: () => request("/v1/plans"),
   matters: () => request("/v1/matters"), // the 抽查事项清单: code → name
+  tierDashboard: (by) => request("/v1/dashboard/tiers", { params: { by } }),
   plan: (id) => request(`/v1/plans/${enc(id)}`),
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),
   teams: (id) => request(`/v1/plans/${enc(id)}/teams`, { params: { limit: 10000 } }),

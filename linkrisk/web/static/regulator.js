@@ -73,6 +73,7 @@ export class Regulator {
     this.registry = null; // inspector id → {name, department}
     this.matters = null; // matter code → name (the 抽查事项清单)
     $("#plans-refresh", root).addEventListener("click", () => this.list());
+    $("#dashboard-by", root).addEventListener("change", () => this.dashboard());
   }
 
   async busy(work) {
@@ -94,6 +95,7 @@ export class Regulator {
       const plans = await api.plans();
       if (!plans.length) {
         fill(body, h("p", { class: "muted" }, "暂无抽查计划 · no plans yet"));
+        await this.dashboard();
         return;
       }
       fill(body, table(
@@ -109,6 +111,27 @@ export class Regulator {
         ]),
         { class: "plans", id: "plans-table" },
       ));
+      await this.dashboard();
+    });
+  }
+
+  /** The 分类 dashboard: subjects per tier by group, and each drawn plan's sample per group. */
+  dashboard() {
+    const body = $("#tier-dashboard", this.root);
+    const by = $("#dashboard-by", this.root).value;
+    fill(body, h("p", { class: "muted" }, "加载中…"));
+    return this.busy(async () => {
+      const board = await api.tierDashboard(by);
+      const plans = board.plans ?? [];
+      const drawn = (plan, key) => {
+        const row = plan.groups[key];
+        return row ? formatNumber(TIER_LETTERS.reduce((n, t) => n + (row[t] ?? 0), 0) + (row.none ?? 0)) : "0";
+      };
+      fill(body, scroll(table(
+        [by === "region" ? "区划" : "行业门类", ...TIER_LETTERS.map((t) => tierBadge(t)), "无分类", ...plans.map((p) => `${p.plan_id} 抽取`)],
+        board.groups.map((g) => [g.key, ...TIER_LETTERS.map((t) => formatNumber(g[t])), formatNumber(g.none), ...plans.map((p) => drawn(p, g.key))]),
+        { class: "dashboard", id: "dashboard-table" },
+      )));
     });
   }
 

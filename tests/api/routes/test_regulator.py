@@ -185,3 +185,12 @@ def test_inspectors_are_added_updated_and_retired(client: TestClient, keys: Keys
     assert (
         client.post("/v1/inspectors", json=body, headers=keys.headers("lender")).status_code == 403
     )
+
+
+def test_the_tier_dashboard_is_for_regulators_only(client: TestClient, keys: Keys) -> None:
+    board = call(client, keys, "GET", "/v1/dashboard/tiers", params={"by": "industry"}).json()
+    assert board["by"] == "industry" and board["groups"]
+    assert sum(g["A"] + g["B"] + g["C"] + g["D"] + g["none"] for g in board["groups"]) > 0
+    for role in ("lender", "investigator"):
+        answer = client.get("/v1/dashboard/tiers", headers=keys.headers(role))
+        assert answer.status_code == 403
