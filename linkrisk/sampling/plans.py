@@ -327,6 +327,12 @@ class PlanBook:
             for r, s, st, ins, sk in rows
         ]
 
+    def save_stats(self, record: PlanRecord) -> None:
+        self.store.execute(
+            "UPDATE sampling_plans SET stats = ? WHERE plan_id = ?",
+            (json.dumps(record.stats), record.plan_id),
+        )
+
     def set_status(self, record: PlanRecord, status: PlanStatus, column: str) -> None:
         assert column in {"results_at", "published_at"}
         self.store.execute(

@@ -89,6 +89,13 @@ export const api = {
   check: (usccs) => request("/v1/checks", { method: "POST", body: { usccs } }),
   plans: () => request("/v1/plans"),
   matters: () => request("/v1/matters"), // the 抽查事项清单: code → name
+  // the steps of a round: the same calls the CLI's steps make through the API
+  createPlan: (body) => request("/v1/plans", { method: "POST", body }),
+  drawPlan: (id) => request(`/v1/plans/${enc(id)}/draw`, { method: "POST", body: {} }),
+  assignPlan: (id, accept) => request(`/v1/plans/${enc(id)}/assign`, { method: "POST", body: { accept_unassigned: accept } }),
+  reassignPlan: (id, body) => request(`/v1/plans/${enc(id)}/reassign`, { method: "POST", body }),
+  recordResults: (id, entries) => request(`/v1/plans/${enc(id)}/results`, { method: "POST", body: { entries } }),
+  publishPlan: (id, partial) => request(`/v1/plans/${enc(id)}/publish`, { method: "POST", body: { partial: partial || null } }),
   tierDashboard: (by) => request("/v1/dashboard/tiers", { params: { by } }),
   plan: (id) => request(`/v1/plans/${enc(id)}`),
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),

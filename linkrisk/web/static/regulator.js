@@ -74,6 +74,10 @@ export class Regulator {
     this.matters = null; // matter code → name (the 抽查事项清单)
     $("#plans-refresh", root).addEventListener("click", () => this.list());
     $("#dashboard-by", root).addEventListener("change", () => this.dashboard());
+    $("#plan-create", root).addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.create(new FormData(event.target));
+    });
   }
 
   async busy(work) {
@@ -113,6 +117,100 @@ export class Regulator {
       ));
       await this.dashboard();
     });
+  }
+
+  /** Create (and seal) a plan from the form: the same call as `linkrisk sampling create`. */
+  create(form) {
+    const list = (name) => String(form.get(name) || "").split(/[,，、\s]+/).filter(Boolean);
+    const ratios = Object.fromEntries(TIER_LETTERS.map((t) => [t, String(form.get(`ratio_${t}`) || "")]).filter(([, v]) => v));
+    const body = {
+      plan_id: form.get("plan_id"), name: form.get("name"),
+      departments: list("departments"), matters: list("matters"),
+      inspect_start: form.get("inspect_start"), inspect_end: form.get("inspect_end"),
+      region_prefix: form.get("region_prefix") || "", industry_prefixes: list("industry_prefixes"),
+      ratios, abnormal_from: list("abnormal_from"),
+      extended_hops: Number(form.get("extended_hops") || 0),
+      recent_days: form.get("recent_days") ? Number(form.get("recent_days")) : null,
+      team_size: Number(form.get("team_size") || 2), joint: form.get("joint") === "on",
+    };
+    return this.busy(async () => {
+      const plan = await api.createPlan(body);
+      this.navigate(`#/plans/${encodeURIComponent(plan.plan_id)}`);
+    });
+  }
+
+  /** One step of the round, then the plan again. */
+  step(planId, work) {
+    return this.busy(async () => {
+      await work();
+      await this.open(planId);
+    });
+  }
+
+  /** Results from a filled-in 任务单 (or any CSV with 主体标识, 检查结果, 检查日期). */
+  async importResults(planId, file) {
+    const [header, ...rows] = parseCsv((await file.text()).replace(/^\uFEFF/, ""));
+    const col = (...names) => header.findIndex((h) => names.includes(h.trim()));
+    const [sid, result, date] = [col("主体标识", "sid"), col("检查结果", "result"), col("检查日期", "inspect_date", "date")];
+    if (sid < 0 || result < 0 || date < 0) throw new Error("结果文件需要 主体标识、检查结果、检查日期 三列");
+    const seen = new Map();
+    for (const r of rows) {
+      const key = (r[sid] || "").replace(/^'/, "").trim();
+      if (key && r[result]?.trim() && r[date]?.trim() && !seen.has(key)) {
+        seen.set(key, { sid: key, result: r[result].trim(), inspect_date: r[date].trim() });
+      }
+    }
+    if (!seen.size) throw new Error("结果文件中没有已填写的行");
+    return api.recordResults(planId, [...seen.values()]);
+  }
+
+  /** 任务单: one row per inspector and subject, to fill in and import back. */
+  taskSheet(plan, teams) {
+    const p = plan.params ?? {};
+    const matters = (p.matters ?? []).map((m) => this.matters?.get(m) ?? m).join("、");
+    const rows = [["检查人员编号", "检查人员", "主体标识", "检查事项", "检查期间", "检查结果", "检查日期"]];
+    const byInspector = [];
+    for (const t of teams) for (const i of t.inspectors) byInspector.push([i, t.sid]);
+    byInspector.sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+    for (const [i, sid] of byInspector) {
+      rows.push([i, this.registry?.get(i)?.name ?? "", sid, matters, `${p.inspect_start} 至 ${p.inspect_end}`, "", ""]);
+    }
+    const text = "\uFEFF" + rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    download(new Blob([text], { type: "text/csv" }), `${plan.plan_id}.任务单.csv`);
+  }
+
+  /** The buttons of the round's next steps (each calls the API the CLI uses). */
+  steps(plan, teams, recorded) {
+    const id = plan.plan_id;
+    const at = plan.status;
+    const assigned = teams.filter((t) => t.status === "assigned").length;
+    const parts = [];
+    if (at === "created") {
+      parts.push(h("button", { type: "button", id: "step-draw", onclick: () => this.step(id, () => api.drawPlan(id)) }, "揭示种子并抽取 Draw"));
+    }
+    if (at === "drawn") {
+      const accept = h("input", { type: "checkbox", id: "step-accept-unassigned" });
+      parts.push(h("button", { type: "button", id: "step-assign", onclick: () => this.step(id, () => api.assignPlan(id, accept.checked)) }, "分派检查人员 Assign"),
+        h("label", {}, accept, " 允许部分主体无人可派"));
+    }
+    if (at === "assigned" || at === "results") {
+      const reason = h("input", { id: "step-reassign-reason", placeholder: "重新分派原因" });
+      const file = h("input", { type: "file", id: "step-results-file", accept: ".csv,text/csv" });
+      file.addEventListener("change", () => file.files[0] && this.step(id, () => this.importResults(id, file.files[0])));
+      parts.push(
+        h("button", { type: "button", id: "step-task-sheet", onclick: () => this.taskSheet(plan, teams.filter((t) => t.inspectors.length)) }, "导出任务单 Task sheets"),
+        h("label", {}, "导入结果 ", file),
+        reason,
+        h("button", { type: "button", id: "step-reassign", onclick: () => this.step(id, () => api.reassignPlan(id, { reason: reason.value })) }, "重新分派 Reassign"));
+    }
+    if (at === "results" || at === "published") {
+      const partial = h("input", { id: "step-partial", placeholder: "部分公示原因（结果不全时必填）" });
+      parts.push(partial, h("button", { type: "button", id: "step-publish", onclick: () => this.step(id, () => api.publishPlan(id, partial.value)) }, "公示 Publish"));
+    }
+    return h("section", { class: "steps", id: "plan-steps" },
+      (plan.stats?.warnings ?? []).map((w) => h("p", { class: "failed plan-warning" }, `提示：${w}`)),
+      h("p", { id: "plan-progress", class: "muted" }, reached(plan, "assigned") ? `结果进度 ${recorded} / ${assigned} 户已录入` : ""),
+      h("p", {}, parts));
   }
 
   /** The 分类 dashboard: subjects per tier by group, and each drawn plan's sample per group. */
@@ -201,6 +299,7 @@ export class Regulator {
         h("h2", { id: "plan-title" }, plan.name),
         h("span", { class: `status status-${plan.status}`, id: "plan-status" }, label(PLAN_STATUSES, plan.status))),
       h("p", { class: "muted" }, `${plan.plan_id} · 检查期 ${p.inspect_start ?? "?"} — ${p.inspect_end ?? "?"}`),
+      this.steps(plan, teams, plan.stats?.recorded ?? results.length),
       h("section", { class: "plan-grid" },
         h("div", {},
           h("h3", {}, "参数 parameters"),
@@ -290,6 +389,13 @@ export class Regulator {
       download(blob, filename || `${planId}.${kind}`);
     });
   }
+}
+
+/** A CSV cell that no spreadsheet runs as a formula (as loaders/spreadsheet.py). */
+export function csvCell(value) {
+  let text = String(value ?? "");
+  if (/^[=+\-@\t\r＝＋－＠]/.test(text) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Long tables scroll inside the page, their header kept in view. */
