@@ -79,7 +79,9 @@ def demo_plan(
         book, params, snapshot, tiers_of(scores, snapshot), scores.model_version, inspections
     )
     record, picks = draw_plan(book, plan_id)
-    record, _pool, teams = assign_plan(book, plan_id, AssignInputs(registry, snapshot, inspections))
+    record, _pool, teams = assign_plan(  # the demo shows any subject 回避 leaves unassigned
+        book, plan_id, AssignInputs(registry, snapshot, inspections), accept_unassigned=True
+    )
     assert record.seed is not None
     rng = random.Random(record.seed)  # simulated outcomes, reproducible from the plan's seed
     texts, weights = zip(*_SIMULATED, strict=True)
