@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("neo4j")
     neo4j_database: str = "neo4j"
 
+    sampling_matters: Path | None = Field(
+        None,
+        description="the 抽查事项清单 (TOML, as linkrisk/sampling/matters.toml, which is the"
+        " default): the matters a 双随机 plan may name, shown by name in publications",
+    )
     supernode_cap: int = Field(10, ge=2, description="a contact shared by more subjects links none")
     beneficial_owner_threshold: float = Field(0.25, gt=0, le=1)
     control_threshold: float = Field(0.50, gt=0, le=1)
@@ -130,6 +135,11 @@ class Settings(BaseSettings):
     @property
     def model_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def publication_dir(self) -> Path:
+        """The one place of the 公示 files: ``<data_dir>/publications/<plan>/``."""
+        return self.data_dir / "publications"
 
     def check_production(self) -> None:
         """Refuse the demo secrets in production, and one secret used for two purposes."""

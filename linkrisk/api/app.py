@@ -24,7 +24,16 @@ from linkrisk.api import problems
 from linkrisk.api.deps import SECURITY_SCHEMES, RoleCheck
 from linkrisk.api.guard import AddressGuard
 from linkrisk.api.middleware import AuditMiddleware
-from linkrisk.api.routes import admin, checks, exposure, health, investigator, lender, regulator
+from linkrisk.api.routes import (
+    admin,
+    checks,
+    exposure,
+    health,
+    inspectors,
+    investigator,
+    lender,
+    regulator,
+)
 from linkrisk.api.routes import registry as registry_routes  # issue 19: 工商信息, history
 from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
@@ -124,7 +133,17 @@ def _document(doc: dict[str, Any], roles: dict[tuple[str, str], list[str]]) -> d
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
     m.router
-    for m in (health, lender, investigator, exposure, checks, regulator, admin, registry_routes)
+    for m in (
+        health,
+        lender,
+        investigator,
+        exposure,
+        checks,
+        regulator,
+        inspectors,
+        admin,
+        registry_routes,
+    )
 )
 
 

@@ -15,7 +15,6 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 from linkrisk.config import Settings
@@ -40,16 +39,29 @@ def _close(ops: EmbeddedStore, graph: GraphStore) -> None:
 def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> dict[str, Any]:
     """``create_plan`` over the published scores' snapshot; the plan's public summary."""
     from linkrisk.models.scores import load_scores
-    from linkrisk.sampling import PlanBook, PlanParams, create_plan
-    from linkrisk.sampling.sources import read_inspections, snapshot_by_id, tiers_of
+    from linkrisk.sampling import (
+        PlanBook,
+        PlanParams,
+        create_plan,
+        load_catalogue,
+        write_announcement,
+    )
+    from linkrisk.sampling.sources import (
+        read_inspections,
+        read_inspectors,
+        snapshot_by_id,
+        tiers_of,
+    )
 
+    plan_params = PlanParams.from_dict(params)
+    load_catalogue(settings.sampling_matters).check(plan_params.matters)
     scores = load_scores(settings)
     snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
     ops, graph = _stores(settings)
     try:
         record = create_plan(
             PlanBook(ops),
-            PlanParams.from_dict(params),
+            plan_params,
             snapshot,
             tiers_of(scores, snapshot),
             scores.model_version,
@@ -57,7 +69,9 @@ def create(settings: Settings, params: dict[str, Any], seed: dict[str, Any]) -> 
             seed=seed.get("seed"),
             public_seed=bool(seed.get("public_seed")),
             seed_commitment=seed.get("seed_commitment"),
+            registry=read_inspectors(graph),
         )
+        write_announcement(PlanBook(ops), record.plan_id, settings.publication_dir / record.plan_id)
         return record.summary()
     finally:
         _close(ops, graph)
@@ -74,7 +88,7 @@ def draw(settings: Settings, plan_id: str, seed: str | None) -> dict[str, Any]:
         _close(ops, graph)
 
 
-def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
+def assign(settings: Settings, plan_id: str, accept_unassigned: bool = False) -> dict[str, Any]:
     from linkrisk.sampling import AssignInputs, PlanBook, assign_plan
     from linkrisk.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
 
@@ -83,8 +97,45 @@ def assign(settings: Settings, plan_id: str) -> dict[str, Any]:
         book = PlanBook(ops)
         snapshot = snapshot_by_id(settings.snapshot_dir, book.get(plan_id).snapshot_id)
         inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
-        record, _pool, _teams = assign_plan(book, plan_id, inputs)
+        record, _pool, _teams = assign_plan(
+            book, plan_id, inputs, accept_unassigned=accept_unassigned
+        )
         return record.summary()
+    finally:
+        _close(ops, graph)
+
+
+def reassign(
+    settings: Settings, plan_id: str, reason: str, sid: str | None, accept_unassigned: bool
+) -> dict[str, Any]:
+    """``reassign_plan``: new teams with a reason, the first draw's kept."""
+    from linkrisk.sampling import AssignInputs, PlanBook
+    from linkrisk.sampling.reassign import reassign_plan
+    from linkrisk.sampling.sources import read_inspections, read_inspectors, snapshot_by_id
+
+    ops, graph = _stores(settings)
+    try:
+        book = PlanBook(ops)
+        snapshot = snapshot_by_id(settings.snapshot_dir, book.get(plan_id).snapshot_id)
+        inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
+        done = reassign_plan(book, graph, plan_id, inputs, reason, sid, accept_unassigned)
+        return {
+            "plan_id": plan_id,
+            "seq": done.seq,
+            "at": done.at,
+            "reason": done.reason,
+            "scope": done.scope,
+            "teams": [
+                {
+                    "rank": t.rank,
+                    "sid": t.sid,
+                    "status": t.status,
+                    "inspectors": list(t.inspectors),
+                    "skips": [list(s) for s in t.skips],
+                }
+                for t in done.teams
+            ],
+        }
     finally:
         _close(ops, graph)
 
@@ -108,14 +159,82 @@ def record(settings: Settings, plan_id: str, entries: list[dict[str, Any]]) -> d
         _close(ops, graph)
 
 
-def publish(settings: Settings, plan_id: str, out_dir: Path) -> dict[str, str]:
-    from linkrisk.sampling import PlanBook, publish_plan
+def publish(settings: Settings, plan_id: str, partial: str | None) -> dict[str, str]:
+    """``publish_plan`` into the one place of publications (``settings.publication_dir``)."""
+    from linkrisk.sampling import PlanBook, load_catalogue, publish_plan
 
     ops, graph = _stores(settings)
     try:
-        return publish_plan(PlanBook(ops), graph, plan_id, out_dir)
+        return publish_plan(
+            PlanBook(ops),
+            graph,
+            plan_id,
+            settings.publication_dir / plan_id,
+            partial=partial,
+            catalogue=load_catalogue(settings.sampling_matters),
+        )
     finally:
         _close(ops, graph)
+
+
+def inspector(
+    settings: Settings, action: str, inspector_id: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """Add, update or retire an inspector of the 执法人员名录库 (``sampling.registry``)."""
+    from linkrisk.sampling.registry import (
+        InspectorChange,
+        add_inspector,
+        retire_inspector,
+        update_inspector,
+    )
+
+    ops, graph = _stores(settings)
+    try:
+        if action == "add":
+            return add_inspector(
+                graph,
+                settings,
+                inspector_id,
+                fields.get("name") or "",
+                fields.get("department") or "",
+                fields.get("qualifications") or [],
+                region=fields.get("region"),
+                id_number=fields.get("id_number"),
+            )
+        if action == "update":
+            change = InspectorChange(
+                fields.get("name"),
+                fields.get("department"),
+                fields.get("region"),
+                fields.get("qualifications"),
+            )
+            return update_inspector(graph, inspector_id, change)
+        assert action == "retire"
+        return retire_inspector(graph, inspector_id)
+    finally:
+        _close(ops, graph)
+
+
+def dashboard(settings: Settings, by: str) -> dict[str, Any]:
+    """The 分类 dashboard over the published scores' snapshot (``sampling.dashboard``)."""
+    from linkrisk.models.scores import load_scores
+    from linkrisk.sampling import PlanBook
+    from linkrisk.sampling.dashboard import tier_dashboard
+    from linkrisk.sampling.sources import snapshot_by_id, tiers_of
+
+    scores = load_scores(settings)
+    snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
+    ops = open_embedded(settings)
+    try:
+        book = PlanBook(ops)
+        plans = [
+            (r, [(p.sid, p.tier) for p in book.selection(r.plan_id)])
+            for r in book.all()
+            if r.status.value != "created"
+        ]
+        return tier_dashboard(snapshot, tiers_of(scores, snapshot), by, plans)
+    finally:
+        ops.close()
 
 
 class PlanWorker:

@@ -2,13 +2,19 @@
 
 Importing this module registers the sub-app and all its commands. The sub-app and what the
 commands share live in ``sampling_common``; create, draw and assign in ``sampling_draw``;
-verify, record, publish, list and show in ``sampling_public``. Commands are listed in the order
-they are registered, so ``sampling_draw`` is imported before ``sampling_public``.
+reassign in ``sampling_reassign``; verify, sealed, record and publish in ``sampling_public``;
+list and show in ``sampling_show``.
+Commands are listed in the order they are registered, so the modules are imported in that order.
 """
 
 from __future__ import annotations
 
-from linkrisk.cli import sampling_draw, sampling_public  # noqa: F401  (register, in this order)
+from linkrisk.cli import (  # noqa: F401  (register, in this order)
+    sampling_draw,
+    sampling_public,
+    sampling_reassign,
+    sampling_show,
+)
 from linkrisk.cli.sampling_common import sampling_app
 from linkrisk.sampling.demo import demo_plan
 

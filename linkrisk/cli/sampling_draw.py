@@ -21,6 +21,7 @@ from linkrisk.cli.sampling_common import (
 from linkrisk.config import get_settings
 from linkrisk.errors import InputError
 from linkrisk.graph.store import GraphStore
+from linkrisk.loaders.spreadsheet import SafeCsvWriter
 from linkrisk.sampling import (
     AssignInputs,
     PlanParams,
@@ -28,7 +29,9 @@ from linkrisk.sampling import (
     assign_plan,
     create_plan,
     draw_plan,
+    load_catalogue,
     parse_ratio,
+    write_announcement,
 )
 from linkrisk.sampling.params import (
     DEFAULT_KINDS,
@@ -86,6 +89,10 @@ def create(
     ] = True,
     team: Annotated[int, typer.Option(help="inspectors per subject (≥ 2)")] = 2,
     max_load: Annotated[int | None, typer.Option(help="most subjects per inspector")] = None,
+    joint: Annotated[
+        bool,
+        typer.Option(help="部门联合抽查: every team has an inspector of each --department"),
+    ] = False,
     seed: Annotated[
         str | None, typer.Option(help="seed to use (default: generated and sealed)")
     ] = None,
@@ -120,7 +127,9 @@ def create(
         once_per_year=once_per_year,
         team_size=team,
         max_per_inspector=max_load,
+        joint=joint,
     )
+    load_catalogue(settings.sampling_matters).check(params.matters)
     scores = load_scores(settings)
     snapshot = snapshot_by_id(settings.snapshot_dir, scores.snapshot_version)
     book, graph = stores(settings)
@@ -134,14 +143,21 @@ def create(
         seed=seed,
         public_seed=public_seed,
         seed_commitment=commitment,
+        registry=read_inspectors(graph),
     )
+    for warning in record.stats.get("warnings", []):
+        typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
+    notice = write_announcement(book, plan_id, settings.publication_dir / plan_id)
     if json:
-        print_json(record.summary())
+        print_json({**record.summary(), "announcement": str(notice)})
         return
     record_table(record)
     console.print(
-        "Publish the plan digest and seed commitment now; the draw reveals the seed"
-        f" ({record.seed_source.value})."
+        f"Publish the announcement {notice} (digest {record.public_digest}) now; the draw"
+        f" reveals the seed ({record.seed_source.value}).",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
     )
 
 
@@ -179,15 +195,20 @@ def assign(
             dir_okay=False,
         ),
     ] = None,
+    accept_unassigned: Annotated[
+        bool,
+        typer.Option(help="record the teams even if some subjects get none (refused otherwise)"),
+    ] = False,
     json: JsonFlag = False,
 ) -> None:
-    """Draw inspector teams per subject, skipping conflicts of interest (回避)."""
+    """Draw inspector teams per subject, skipping conflicts of interest (回避). Refused when a
+    subject would get no team, unless --accept-unassigned; later changes: `sampling reassign`."""
     settings = get_settings()
     book, graph = stores(settings)
     record = book.get(plan)
     snapshot = snapshot_by_id(settings.snapshot_dir, record.snapshot_id)
     inputs = AssignInputs(read_inspectors(graph), snapshot, read_inspections(graph))
-    record, pool, teams = assign_plan(book, plan, inputs)
+    record, pool, teams = assign_plan(book, plan, inputs, accept_unassigned=accept_unassigned)
     if form is not None:
         _write_form(form, graph, [t for t in teams if t.status == "assigned"])
     if json:
@@ -240,10 +261,8 @@ FORM_COLUMNS = ("主体标识", "名称", "检查人员", "检查结果", "检�
 
 def _write_form(path: Path, graph: GraphStore, teams: list[Any]) -> None:
     """A CSV (UTF-8 with BOM, opens in Excel) with a row per assigned subject to fill in."""
-    import csv
-
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)  # a firm named "=HYPERLINK(…)" stays text
         writer.writerow(FORM_COLUMNS)
         for team in teams:
             name = (graph.get_subject(team.sid) or {}).get("name") or ""

@@ -1,22 +1,21 @@
-"""``linkrisk sampling verify | record | publish | list | show``: the 一公开 half — re-derive a
-draw from its published material, record inspection results, write the 公示 files, and list
-and show plans."""
+"""``linkrisk sampling verify | sealed | record | publish``: the 一公开 half — verify a draw
+from its public files (public level) or its sealed frame file (auditor level), write the sealed
+file, record inspection results and write the 公示 files."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from linkrisk.cli.output import print_json, print_table
+from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.params import DATE_HELP, JsonFlag, date_option
 from linkrisk.cli.sampling_common import (
     PlanArg,
-    picks_table,
-    record_table,
     sampling_app,
     stores,
 )
@@ -26,12 +25,16 @@ from linkrisk.loaders.keys import subject_key
 from linkrisk.loaders.normalise import parse_date
 from linkrisk.sampling import (
     ResultEntry,
+    load_catalogue,
     material_from_book,
     parse_result,
     publish_plan,
-    read_bundle,
+    read_public,
+    read_sealed,
     record_results,
     verify_material,
+    verify_public,
+    write_sealed,
 )
 
 
@@ -40,29 +43,53 @@ def verify(
     plan: Annotated[str | None, typer.Argument(help="plan id (from the store)")] = None,
     file: Annotated[
         Path | None,
-        typer.Option(help="a publication file <plan>.verify.json", exists=True, dir_okay=False),
+        typer.Option(
+            help="public level: a publication's <plan>.verify.json", exists=True, dir_okay=False
+        ),
+    ] = None,
+    sealed: Annotated[
+        Path | None,
+        typer.Option(
+            help="auditor level: a sealed frame file <plan>.sealed.json.gz",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     announced: Annotated[
-        str | None, typer.Option(help="plan digest announced before the draw")
+        str | None,
+        typer.Option(help="the announcement digest published before the draw (public_digest)"),
     ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Re-derive the draw and teams from frame, parameters and seed; exit 1 on any difference."""
-    if (plan is None) == (file is None):
-        raise InputError("give either a plan id or --file")
-    if file is not None:
-        material = read_bundle(file)
-    else:
-        book, _graph = stores(get_settings())
-        assert plan is not None
-        material = material_from_book(book, plan)
+    """Verify a plan: --file checks a publication from its public files alone; --sealed (or a
+    plan id) re-derives the whole draw from the sealed frame. Exit 1 on any difference."""
+    if sum(x is not None for x in (plan, file, sealed)) != 1:
+        raise InputError("give one of: a plan id, --file (public) or --sealed (auditor)")
     try:
-        report = verify_material(material, announced)
+        if file is not None:
+            data = read_public(file)
+            plan_id, level = str(data.get("plan_id", "")), "public"
+            report = verify_public(data, announced)
+        else:
+            if sealed is not None:
+                material = read_sealed(sealed)
+            else:
+                book, _graph = stores(get_settings())
+                assert plan is not None
+                material = material_from_book(book, plan)
+            plan_id, level = material.plan_id, "auditor"
+            digest = (material.announcement or {}).get("public_digest")
+            if announced and announced != digest:
+                raise IntegrityError(
+                    "announcement: the sealed material's announcement is not the one announced",
+                    what="announcement",
+                )
+            report = verify_material(material)
     except IntegrityError as exc:
         if json:
             print_json(
                 {
-                    "plan_id": material.plan_id,
+                    "plan_id": plan_id if "plan_id" in locals() else plan,
                     "ok": False,
                     "what": exc.extra.get("what"),
                     "detail": exc.detail,
@@ -76,9 +103,34 @@ def verify(
             )
         raise typer.Exit(1) from None
     if json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "level": level})
         return
-    print_table(f"plan {report.plan_id} verifies", ["check"], [(c,) for c in report.checks])
+    print_table(
+        f"plan {report.plan_id} verifies ({level} level)", ["check"], [(c,) for c in report.checks]
+    )
+
+
+@sampling_app.command("sealed")
+def sealed_file(
+    plan: PlanArg,
+    out: Annotated[Path, typer.Option(help="file to write (gzip JSON)", dir_okay=False)],
+    json: JsonFlag = False,
+) -> None:
+    """Write the sealed frame file for a supervising body: frame with tiers, frame key, every
+    digest. Never publish it; `linkrisk sampling verify --sealed FILE` re-derives the draw."""
+    book, _graph = stores(get_settings())
+    material = material_from_book(book, plan)
+    verify_material(material)
+    path = write_sealed(material, out)
+    if json:
+        print_json({"plan_id": plan, "sealed": str(path)})
+        return
+    console.print(
+        f"sealed frame file of {plan}: {path} (for the auditor only)",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )
 
 
 #: accepted headers of a results file, per field
@@ -170,71 +222,39 @@ def record(
 @sampling_app.command("publish")
 def publish(
     plan: PlanArg,
-    out: Annotated[Path, typer.Option(help="output directory")] = Path("publications"),
+    partial: Annotated[
+        str | None,
+        typer.Option(
+            help="publish although some selected subjects have no result yet, for this reason"
+            " (printed in the publication)"
+        ),
+    ] = None,
+    copy_to: Annotated[
+        Path | None,
+        typer.Option(help="also copy the files to this directory", file_okay=False),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Write the 公示 files (CSV with BOM, XLSX, verification JSON), personal data masked."""
-    book, graph = stores(get_settings())
-    paths = publish_plan(book, graph, plan, out)
+    """Write the 公示 files (CSV with BOM, XLSX, announcement and verification JSON) into the
+    data directory's publications/<plan>/ (where the page and the API serve them): personal
+    data masked, no tiers. Refuses while results are missing, unless --partial says why."""
+    settings = get_settings()
+    book, graph = stores(settings)
+    paths = publish_plan(
+        book,
+        graph,
+        plan,
+        settings.publication_dir / plan,
+        partial=partial,
+        catalogue=load_catalogue(settings.sampling_matters),
+    )
+    if copy_to is not None:
+        copy_to.mkdir(parents=True, exist_ok=True)
+        for key, path in list(paths.items()):
+            if key != "due_date":
+                shutil.copy2(path, copy_to / Path(path).name)
+        paths["copied_to"] = str(copy_to)
     if json:
         print_json(paths)
         return
     print_table(f"publication of {plan}", ["file", "path"], sorted(paths.items()))
-
-
-@sampling_app.command("list")
-def list_plans(json: JsonFlag = False) -> None:
-    """All plans with their status."""
-    book, _graph = stores(get_settings())
-    records = book.all()
-    if json:
-        print_json([r.summary() for r in records])
-        return
-    print_table(
-        "sampling plans",
-        ["plan", "name", "status", "frame", "selected", "snapshot", "created"],
-        [
-            (
-                r.plan_id,
-                r.name,
-                r.status.value,
-                f"{r.frame_size:,}",
-                sum(r.stats.get("selected", {}).values()) + r.stats.get("selected_mandatory", 0)
-                if "selected" in r.stats
-                else "",
-                r.snapshot_id,
-                r.created_at,
-            )
-            for r in records
-        ],
-    )
-
-
-@sampling_app.command("show")
-def show(
-    plan: PlanArg,
-    limit: Annotated[int, typer.Option(help="rows to show")] = 20,
-    json: JsonFlag = False,
-) -> None:
-    """One plan: parameters, digests, selection and teams."""
-    book, _graph = stores(get_settings())
-    record = book.get(plan)
-    if json:
-        print_json(
-            {
-                **record.summary(),
-                "selection": [
-                    [p.rank, p.sid, p.tier, p.how, p.reason] for p in book.selection(plan)
-                ],
-                "teams": [[t.rank, t.sid, t.status, list(t.inspectors)] for t in book.teams(plan)],
-            }
-        )
-        return
-    record_table(record)
-    print_table(
-        "parameters",
-        ["parameter", "value"],
-        sorted((k, str(v)) for k, v in record.params.to_dict().items()),
-    )
-    if record.status.value != "created":
-        picks_table(book, plan, limit)

@@ -9,8 +9,9 @@ The steps of a plan, each recorded in the embedded store (``plans.PlanBook``)::
     draw_plan     reveal the seed, HMAC-ordered draw per tier, selection digest
     assign_plan   inspector teams per subject, skipping conflicts of interest (回避)
     record_results  results → canonical inspections (+ inspection_abnormal events)
-    publish_plan  CSV/XLSX (masked) + JSON verification file, due in 20 working days
-    verify_material  re-derive draw and teams from the published material
+    publish_plan  CSV/XLSX (masked, no tiers) + announcement + public verification file
+    verify_public  public level: commitments, inclusion proofs, counts, teams (public.py)
+    verify_material  auditor level: re-derive draw and teams from the sealed frame file
 """
 
 from linkrisk.sampling.draw import (
@@ -22,15 +23,18 @@ from linkrisk.sampling.draw import (
 )
 from linkrisk.sampling.frame import Frame, build_frame, parse_frame_text, scope_mask
 from linkrisk.sampling.inspectors import PoolMember, Team, assign_teams, build_pool
+from linkrisk.sampling.matters import Catalogue, load_catalogue
 from linkrisk.sampling.params import DEFAULT_RATIOS, TIERS, PlanParams, Scope, parse_ratio
 from linkrisk.sampling.plans import PlanBook, PlanRecord, PlanStatus, SeedSource
 from linkrisk.sampling.prf import KeyedHash, commitment, new_seed
+from linkrisk.sampling.public import read_public, verify_public
+from linkrisk.sampling.public_file import public_file, write_announcement
 from linkrisk.sampling.publication import mask_name, publish_plan
 from linkrisk.sampling.results import ResultEntry, parse_result, record_results
+from linkrisk.sampling.sealed import read_sealed, write_sealed
 from linkrisk.sampling.verify import (
     Material,
     material_from_book,
-    read_bundle,
     verify_material,
     verify_plan,
 )
@@ -41,6 +45,7 @@ __all__ = [
     "DEFAULT_RATIOS",
     "TIERS",
     "AssignInputs",
+    "Catalogue",
     "Frame",
     "KeyedHash",
     "Material",
@@ -65,18 +70,24 @@ __all__ = [
     "draw_sample",
     "due_date",
     "load_calendar",
+    "load_catalogue",
     "mask_name",
     "material_from_book",
     "new_seed",
     "parse_frame_text",
     "parse_ratio",
     "parse_result",
+    "public_file",
     "publish_plan",
-    "read_bundle",
+    "read_public",
+    "read_sealed",
     "record_results",
     "scope_mask",
     "selection_digest",
     "stratum_size",
     "verify_material",
     "verify_plan",
+    "verify_public",
+    "write_announcement",
+    "write_sealed",
 ]

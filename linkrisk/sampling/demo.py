@@ -18,12 +18,13 @@ from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded
 from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.graph.store import GraphStore
+from linkrisk.sampling.matters import load_catalogue
 from linkrisk.sampling.params import TIERS, PlanParams
 from linkrisk.sampling.plans import PlanBook
+from linkrisk.sampling.public import read_public, verify_public
 from linkrisk.sampling.publication import publish_plan
 from linkrisk.sampling.results import ResultEntry, parse_result, record_results
 from linkrisk.sampling.sources import ScoresLike, read_inspections, read_inspectors, tiers_of
-from linkrisk.sampling.verify import read_bundle, verify_material
 from linkrisk.sampling.workflow import AssignInputs, assign_plan, create_plan, draw_plan
 
 _SIMULATED = (  # (result text, weight): most inspections find nothing wrong
@@ -78,7 +79,9 @@ def demo_plan(
         book, params, snapshot, tiers_of(scores, snapshot), scores.model_version, inspections
     )
     record, picks = draw_plan(book, plan_id)
-    record, _pool, teams = assign_plan(book, plan_id, AssignInputs(registry, snapshot, inspections))
+    record, _pool, teams = assign_plan(  # the demo shows any subject 回避 leaves unassigned
+        book, plan_id, AssignInputs(registry, snapshot, inspections), accept_unassigned=True
+    )
     assert record.seed is not None
     rng = random.Random(record.seed)  # simulated outcomes, reproducible from the plan's seed
     texts, weights = zip(*_SIMULATED, strict=True)
@@ -92,10 +95,20 @@ def demo_plan(
         for t in assigned
     ]
     recorded = record_results(book, store, plan_id, entries) if entries else {}
+    partial = f"演示: 仅模拟了 {len(entries)} 户的检查结果" if len(entries) < len(picks) else None
     paths = (
-        publish_plan(book, store, plan_id, settings.data_dir / "publications") if entries else {}
+        publish_plan(
+            book,
+            store,
+            plan_id,
+            settings.publication_dir / plan_id,
+            partial=partial,
+            catalogue=load_catalogue(settings.sampling_matters),
+        )
+        if entries
+        else {}
     )
-    report = verify_material(read_bundle(Path(paths["verify_json"]))) if paths else None
+    report = verify_public(read_public(Path(paths["verify_json"]))) if paths else None
     return {
         "plan_id": plan_id,
         "department": department,

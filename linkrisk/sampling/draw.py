@@ -14,12 +14,13 @@ import hashlib
 import hmac
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 
+from linkrisk.sampling.commitment import draw_key
 from linkrisk.sampling.frame import Frame
 from linkrisk.sampling.params import TIERS, PlanParams
 from linkrisk.sampling.prf import KeyedHash
@@ -51,9 +52,9 @@ def message_prefix(plan_id: str) -> bytes:
     return plan_id.encode() + b"|"
 
 
-def order_keys(frame: Frame, plan_id: str, seed: str) -> np.ndarray:
+def order_keys(frame: Frame, plan_id: str, seed: str, frame_key: str | None = None) -> np.ndarray:
     """The HMAC digest of every frame subject as rows of four big-endian uint64 words."""
-    keyed = KeyedHash(seed, message_prefix(plan_id))
+    keyed = KeyedHash(draw_key(seed, frame_key), message_prefix(plan_id))
     raw = keyed.digests(frame.sids.tolist())
     return np.frombuffer(raw, dtype=">u8").reshape(-1, 4)
 
@@ -80,6 +81,7 @@ def draw_sample(
     params: PlanParams,
     seed: str,
     mandatory: Mapping[str, tuple[str, str]] | None = None,
+    frame_key: str | None = None,
 ) -> list[Pick]:
     """The plan's selection: random picks per tier, then mandatory additions.
 
@@ -93,9 +95,13 @@ def draw_sample(
         The revealed seed (its commitment is checked by the caller).
     mandatory
         ``sid → (tier letter, reason)`` of the mandatory inclusions.
+    frame_key
+        The plan's sealed frame key (``commitment``): it keys the order with the seed, and the
+        selection is then ranked by sid, so that neither the keys nor the ranks show a tier.
+        Without it (plans made before public verification) ranks follow tier A, B, C, D.
     """
     mandatory = mandatory or {}
-    keys = order_keys(frame, params.plan_id, seed)
+    keys = order_keys(frame, params.plan_id, seed, frame_key)
     picks: list[Pick] = []
     taken: set[str] = set()
     for code, letter in enumerate(TIERS):
@@ -110,7 +116,20 @@ def draw_sample(
         if sid not in taken:
             tier, reason = mandatory[sid]
             picks.append(Pick(len(picks) + 1, sid, tier, MANDATORY, reason))
+    if frame_key:
+        ordered = sorted(picks, key=lambda p: p.sid.encode())
+        picks = [replace(p, rank=i) for i, p in enumerate(ordered, start=1)]
     return picks
+
+
+def public_line(pick: Pick) -> str:
+    """A pick's line without its tier: ``rank,sid,how``."""
+    return f"{pick.rank},{pick.sid},{pick.how}\n"
+
+
+def public_selection_digest(picks: Sequence[Pick]) -> str:
+    """SHA-256 of the ``rank,sid,how\n`` lines (the digest published for tier-free plans)."""
+    return hashlib.sha256("".join(public_line(p) for p in picks).encode()).hexdigest()
 
 
 def selection_digest(picks: Sequence[Pick]) -> str:
@@ -124,8 +143,11 @@ def draw_reference(
     seed: str,
     ratios: Sequence[Decimal],
     minimums: Sequence[int],
+    frame_key: str | None = None,
 ) -> list[tuple[str, str]]:
-    """The random part of the draw in plain Python: ``[(sid, tier letter), …]`` in order."""
+    """The random part of the draw in plain Python: ``[(sid, tier letter), …]`` in tier order
+    (with a frame key the HMAC key is ``seed|frame key``)."""
+    hmac_key = (f"{seed}|{frame_key}" if frame_key else seed).encode()
     strata: dict[str, list[str]] = {t: [] for t in TIERS}
     for line in frame_lines:
         sid, tier = line.rsplit(",", 1)
@@ -136,7 +158,7 @@ def draw_reference(
         k = min(len(members), max(minimums[i], math.ceil(Fraction(ratios[i]) * len(members))))
 
         def key(sid: str) -> bytes:
-            return hmac.new(seed.encode(), f"{plan_id}|{sid}".encode(), hashlib.sha256).digest()
+            return hmac.new(hmac_key, f"{plan_id}|{sid}".encode(), hashlib.sha256).digest()
 
         result += [(sid, tier) for sid in sorted(members, key=key)[:k]]
     return result

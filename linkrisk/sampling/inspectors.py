@@ -123,6 +123,7 @@ def assign_teams(
     seed: str,
     team_size: int,
     max_per_inspector: int | None = None,
+    slot_departments: Sequence[str] | None = None,
 ) -> list[Team]:
     """Teams for the selected subjects, in selection order (rank = position + 1).
 
@@ -138,7 +139,15 @@ def assign_teams(
         The HMAC message prefix and key.
     team_size, max_per_inspector
         Inspectors per subject; the most subjects per inspector (None: no limit).
+    slot_departments
+        A joint inspection's departments: slot ``j`` of each team is drawn among the
+        inspectors of ``slot_departments[j % len]`` only (None: any eligible inspector).
     """
+    groups = (
+        [{i for i, m in enumerate(pool) if m.department == d} for d in slot_departments]
+        if slot_departments
+        else None
+    )
     keyed = KeyedHash(seed, plan_id.encode() + b"|")
     eligible = [i for i, m in enumerate(pool) if m.eligible]
     loads = Loads(levels=[list(eligible)], load={})
@@ -154,7 +163,9 @@ def assign_teams(
             )
         picked: list[int] = []
         for j in range(team_size):
-            pick = _pick(loads, bad, picked, cap, keyed, f"{sid}|inspector|{j}".encode())
+            allowed = groups[j % len(groups)] if groups else None
+            message = f"{sid}|inspector|{j}".encode()
+            pick = _pick(loads, bad, picked, cap, keyed, message, allowed)
             if pick is None:
                 break
             picked.append(pick)
@@ -181,6 +192,7 @@ def _pick(
     cap: int,
     keyed: KeyedHash,
     message: bytes,
+    allowed: set[int] | None = None,
 ) -> int | None:
     """The lottery pick among the least-loaded allowed inspectors, or None if there are none."""
     excluded = set(bad) | set(picked)
@@ -188,9 +200,15 @@ def _pick(
         members = loads.levels[level]
         if not members:
             continue
+        if allowed is not None:  # a joint inspection's slot: this department's inspectors only
+            members = [m for m in members if m in allowed]
+            if not members:
+                continue
         # where the excluded inspectors of this level sit in its sorted member list
         holes = sorted(
-            bisect.bisect_left(members, p) for p in excluded if loads.load.get(p, 0) == level
+            bisect.bisect_left(members, p)
+            for p in excluded
+            if loads.load.get(p, 0) == level and (allowed is None or p in allowed)
         )
         available = len(members) - len(holes)
         if available <= 0:
@@ -209,3 +227,23 @@ def _pick(
 def teams_digest(teams: Sequence[Team]) -> str:
     """SHA-256 of the teams' canonical lines (rank, sid, status, inspectors, skips)."""
     return hashlib.sha256("".join(t.line() for t in teams).encode()).hexdigest()
+
+
+def pool_rows(pool: Sequence[PoolMember]) -> list[list[object]]:
+    """The pool as published: ``[inspector id, eligible, department]`` (no names, no reasons;
+    the department lets anyone replay a joint inspection's per-department slots)."""
+    return [[m.inspector_id, m.eligible, m.department] for m in pool]
+
+
+def pool_from_rows(rows: Sequence[Sequence[object]]) -> list[PoolMember]:
+    """The inverse of ``pool_rows`` (rows of files without the department read as well)."""
+    members = []
+    for row in rows:
+        inspector, eligible, *rest = row
+        department = str(rest[0]) if rest else ""
+        members.append(
+            PoolMember(
+                str(inspector), "", "", department, bool(eligible), "" if eligible else "ineligible"
+            )
+        )
+    return members

@@ -83,6 +83,9 @@ class PlanParams:
         Leave out subjects already inspected this calendar year on one of the plan's matters.
     team_size, max_per_inspector
         Inspectors per subject (at least 2) and the most subjects one inspector is given.
+    joint
+        部门联合抽查: every team mixes the departments, team slot ``j`` drawn from department
+        ``j mod len(departments)``'s inspectors (so each department contributes to each team).
     """
 
     plan_id: str
@@ -100,6 +103,7 @@ class PlanParams:
     once_per_year: bool = True
     team_size: int = 2
     max_per_inspector: int | None = None
+    joint: bool = False
 
     def __post_init__(self) -> None:
         _check(self)
@@ -126,6 +130,7 @@ class PlanParams:
             "once_per_year": self.once_per_year,
             "team_size": self.team_size,
             "max_per_inspector": self.max_per_inspector,
+            **({"joint": True} if self.joint else {}),
         }
 
     def canonical_json(self) -> str:
@@ -170,6 +175,7 @@ class PlanParams:
                     if data.get("max_per_inspector") is None
                     else int(data["max_per_inspector"])
                 ),
+                joint=bool(data.get("joint", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"plan parameters are incomplete or malformed: {exc}") from exc
@@ -251,6 +257,13 @@ def _check(p: PlanParams) -> None:
         raise InputError("双随机 needs at least 2 inspectors per subject")
     if p.max_per_inspector is not None and p.max_per_inspector < 1:
         raise InputError("max_per_inspector must be at least 1")
+    if p.joint and len(set(p.departments)) < 2:
+        raise InputError("a joint inspection (部门联合抽查) needs at least two departments")
+    if p.joint and p.team_size < len(p.departments):
+        raise InputError(
+            f"a joint inspection of {len(p.departments)} departments needs teams of at least"
+            f" {len(p.departments)} (one inspector per department)"
+        )
     unknown = set(p.scope.kinds) - {k.value for k in SubjectKind}
     if unknown:
         raise InputError(f"unknown subject kinds {sorted(unknown)}")

@@ -64,6 +64,9 @@ class PlanRecord:
     results_at: str | None = None
     published_at: str | None = None
     params_json: str = ""  # the stored text exactly (verification hashes this, not a re-dump)
+    frame_key: str | None = None  # sealed: salts the frame commitment and keys the draw
+    frame_root: str | None = None  # public: Merkle root over the salted frame leaves
+    public_digest: str | None = None  # public: digest of the announcement made at creation
 
     @property
     def revealed_seed(self) -> str | None:
@@ -88,6 +91,8 @@ class PlanRecord:
             "seed_source": self.seed_source.value,
             "seed": self.revealed_seed,
             "plan_digest": self.plan_digest,
+            "frame_root": self.frame_root,
+            "public_digest": self.public_digest,
             "result_digest": self.result_digest,
             "assignment_digest": self.assignment_digest,
             "stats": self.stats,
@@ -103,7 +108,8 @@ class PlanRecord:
 _COLUMNS = (
     "plan_id, name, status, params, params_digest, snapshot_id, model_version, frame_size,"
     " frame_digest, mandatory_digest, seed_commitment, seed_source, plan_digest, created_at, seed,"
-    " result_digest, assignment_digest, stats, drawn_at, assigned_at, results_at, published_at"
+    " result_digest, assignment_digest, stats, drawn_at, assigned_at, results_at, published_at,"
+    " frame_key, frame_root, public_digest"
 )
 
 
@@ -288,6 +294,23 @@ class PlanBook:
         return {str(i): int(n) for i, n in rows}
 
     def teams(self, plan_id: str) -> list[Team]:
+        """The current teams: the first draw's, with later reassignments (``reassign.py``)
+        applied in order, each subject keeping its rank."""
+        teams = self.first_teams(plan_id)
+        rows = self.store.execute(
+            "SELECT teams FROM sampling_reassignments WHERE plan_id = ? ORDER BY seq", (plan_id,)
+        )
+        position = {t.sid: i for i, t in enumerate(teams)}
+        for (text,) in rows:
+            for _rank, sid, status, inspectors, skips in json.loads(text):
+                i = position[sid]
+                teams[i] = Team(
+                    teams[i].rank, sid, status, tuple(inspectors), tuple(map(tuple, skips))
+                )
+        return teams
+
+    def first_teams(self, plan_id: str) -> list[Team]:
+        """The teams as first drawn (what verification replays before any reassignment)."""
         rows = self.store.execute(
             "SELECT rank, sid, status, inspectors, skips FROM sampling_teams WHERE plan_id = ?"
             " ORDER BY rank",
@@ -303,6 +326,12 @@ class PlanBook:
             )
             for r, s, st, ins, sk in rows
         ]
+
+    def save_stats(self, record: PlanRecord) -> None:
+        self.store.execute(
+            "UPDATE sampling_plans SET stats = ? WHERE plan_id = ?",
+            (json.dumps(record.stats), record.plan_id),
+        )
 
     def set_status(self, record: PlanRecord, status: PlanStatus, column: str) -> None:
         assert column in {"results_at", "published_at"}
@@ -355,6 +384,9 @@ def _values(r: PlanRecord) -> tuple[Any, ...]:
         r.assigned_at,
         r.results_at,
         r.published_at,
+        r.frame_key,
+        r.frame_root,
+        r.public_digest,
     )
 
 
@@ -382,6 +414,9 @@ def _record(row: tuple[Any, ...]) -> PlanRecord:
         assigned_at,
         results_at,
         published_at,
+        frame_key,
+        frame_root,
+        public_digest,
     ) = row
     record = PlanRecord(
         plan_id=plan_id,
@@ -407,5 +442,8 @@ def _record(row: tuple[Any, ...]) -> PlanRecord:
         results_at=results_at,
         published_at=published_at,
         params_json=params,
+        frame_key=frame_key,
+        frame_root=frame_root,
+        public_digest=public_digest,
     )
     return record

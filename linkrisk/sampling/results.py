@@ -140,6 +140,10 @@ def record_results(
     graph.write_batch(tables)
     if record.status is not PlanStatus.RESULTS:
         book.set_status(record, PlanStatus.RESULTS, "results_at")
+    from linkrisk.sampling.publication import plan_results  # (publication imports the book)
+
+    record.stats["recorded"] = len(plan_results(graph, plan_id))  # the page's progress
+    book.save_stats(record)
     abnormal = tables["events"].num_rows if "events" in tables else 0
     return {
         "results": len(entries),

@@ -1,26 +1,28 @@
-"""Verification: re-derive a plan's draw and teams from its published material and compare.
+"""Auditor-level verification: re-derive a plan's whole draw and teams from its sealed material.
 
-The material is what the publication file carries: the canonical parameters, the frame lines,
-the mandatory list, the seed commitment and the revealed seed, the selection and the teams with
-their skip lists, and every digest. ``verify_material`` checks, in order, that each part matches
-its digest, that the plan digest binds them, that the seed matches its commitment, that the draw
-re-derived from frame, parameters and seed equals the recorded selection, and that the teams
-replayed from the pool, the recorded conflicts and the seed equal the recorded teams. The first
-difference raises ``IntegrityError`` with ``extra["what"]`` naming the part: ``parameters``,
-``frame``, ``mandatory``, ``plan``, ``seed``, ``result`` or ``assignment``.
+The material is what the sealed frame file carries (``sealed.py``; never published): the
+canonical parameters, the frame lines with their tiers, the frame key, the mandatory list, the
+seed commitment and the revealed seed, the selection and the teams with their skip lists, the
+public announcement and every digest. ``verify_material`` checks, in order, that each part
+matches its digest, that the plan digest binds them, that the frame gives the announced Merkle
+root, size and strata and the announcement its public digest, that the seed matches its
+commitment, that the draw re-derived from frame, frame key, parameters and seed equals the
+recorded selection, and that the teams replayed from the pool, the recorded conflicts and the
+seed equal the recorded teams. The first difference raises ``IntegrityError`` with
+``extra["what"]`` naming the part: ``parameters``, ``frame``, ``mandatory``, ``plan``,
+``announcement``, ``seed``, ``result`` or ``assignment``. The public level is ``public.py``.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from linkrisk.errors import InputError, IntegrityError
-from linkrisk.sampling.draw import Pick, draw_sample, selection_digest
-from linkrisk.sampling.frame import parse_frame_text
+from linkrisk.errors import IntegrityError
+from linkrisk.sampling import announce
+from linkrisk.sampling.commitment import frame_root, sealed_digest
+from linkrisk.sampling.draw import Pick, draw_sample, public_selection_digest, selection_digest
+from linkrisk.sampling.frame import Frame, parse_frame_text
 from linkrisk.sampling.inspectors import (
     CAPACITY,
     PoolMember,
@@ -28,11 +30,10 @@ from linkrisk.sampling.inspectors import (
     assign_teams,
     teams_digest,
 )
-from linkrisk.sampling.params import PlanParams, sha256_hex
+from linkrisk.sampling.params import TIERS, PlanParams, sha256_hex
 from linkrisk.sampling.plans import PlanBook, mandatory_digest, plan_digest
 from linkrisk.sampling.prf import commitment
-
-BUNDLE_FORMAT = "linkrisk-sampling-publication/1"
+from linkrisk.sampling.reassign import ALL, Reassignment, reassignments, verify_reassignments
 
 
 @dataclass(slots=True)
@@ -54,6 +55,9 @@ class Material:
     pool: list[PoolMember] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     assignment_digest: str | None = None
+    reassignments: list[Reassignment] = field(default_factory=list)
+    frame_key: str | None = None  # None: a plan made before public verification existed
+    announcement: dict[str, Any] | None = None  # with its "public_digest"
 
 
 @dataclass(slots=True)
@@ -100,21 +104,25 @@ def verify_material(m: Material, announced_plan_digest: str | None = None) -> Ve
     params = PlanParams.from_json(m.params_json)
     if params.plan_id != m.plan_id:
         raise _fail("parameters", f"the parameters name plan {params.plan_id}, not {m.plan_id}")
+    frame = parse_frame_text(m.frame_text)
+    if m.frame_key:
+        checks += _verify_announcement(m, frame)
     if m.seed is None:
         return VerifyReport(m.plan_id, [*checks, "not drawn yet"], 0, 0)
     if commitment(m.seed) != m.seed_commitment:
         raise _fail("seed", "the revealed seed does not match the commitment")
     checks.append("seed matches commitment")
-    frame = parse_frame_text(m.frame_text)
     mandatory = {sid: (tier, reason) for sid, tier, reason in m.mandatory}
-    expected = draw_sample(frame, params, m.seed, mandatory)
+    expected = draw_sample(frame, params, m.seed, mandatory, m.frame_key)
     _compare_selection(expected, m.selection)
-    if selection_digest(m.selection) != m.result_digest:
+    digest = public_selection_digest if m.frame_key else selection_digest
+    if digest(m.selection) != m.result_digest:
         raise _fail("result", "the selection differs from its published digest")
     checks.append(f"draw re-derived ({len(expected)} subjects)")
     if m.teams:
-        _verify_teams(m, params)
+        verify_teams(m, params)
         checks.append(f"teams replayed ({len(m.teams)} subjects)")
+    checks += check_reassignments(m, params)
     return VerifyReport(m.plan_id, checks, len(expected), len(m.teams))
 
 
@@ -132,7 +140,50 @@ def _compare_selection(expected: list[Pick], recorded: list[Pick]) -> None:
         )
 
 
-def _verify_teams(m: Material, params: PlanParams) -> None:
+def _verify_announcement(m: Material, frame: Frame) -> list[str]:
+    """The sealed frame against what was announced publicly at creation."""
+    assert m.frame_key is not None
+    if m.announcement is None:
+        raise _fail("announcement", "the sealed material carries no announcement")
+    given = m.announcement
+    strata = {t: int((frame.tiers == i).sum()) for i, t in enumerate(TIERS)}
+    expected = announce.build(
+        plan_id=m.plan_id,
+        name=str(given.get("name", "")),
+        created_at=str(given.get("created_at", "")),
+        params_json=m.params_json,
+        params_digest=m.params_digest,
+        frame_root=frame_root(frame, m.frame_key),
+        frame_size=frame.size,
+        strata=strata,
+        mandatory=m.mandatory,
+        seed_commitment=m.seed_commitment,
+        seed_source=str(given.get("seed_source", "")),
+        sealed_digest=sealed_digest(m.frame_key, m.plan_digest),
+    )
+    for key in ("frame_root", "frame_size", "strata"):
+        if given.get(key) != expected[key]:
+            raise _fail("frame", f"the sealed frame does not give the announced {key}")
+    if announce.digest(given) != announce.digest(expected):
+        differs = [k for k in announce.FIELDS if given.get(k) != expected[k]]
+        raise _fail("announcement", f"the announcement does not match the sealed {differs}")
+    if given.get("public_digest") != announce.digest(expected):
+        raise _fail("announcement", "the announcement differs from its public digest")
+    return ["frame root, size and strata as announced", "announcement digest"]
+
+
+def check_reassignments(m: Material, params: PlanParams) -> list[str]:
+    """Each reassignment covers selected subjects and replays from its record and the seed."""
+    assert m.seed is not None
+    selected = {p.sid for p in m.selection}
+    for item in m.reassignments:
+        outside = [t.sid for t in item.teams if t.sid not in selected]
+        if outside or (item.scope != ALL and [t.sid for t in item.teams] != [item.scope]):
+            raise _fail("assignment", f"reassignment {item.seq} covers other subjects")
+    return verify_reassignments(m.plan_id, m.seed, params, m.reassignments)
+
+
+def verify_teams(m: Material, params: PlanParams) -> None:
     assert m.seed is not None
     position = {p.inspector_id: i for i, p in enumerate(m.pool)}
     conflicts: dict[str, dict[int, str]] = {}
@@ -153,6 +204,7 @@ def _verify_teams(m: Material, params: PlanParams) -> None:
         seed=m.seed,
         team_size=params.team_size,
         max_per_inspector=params.max_per_inspector,
+        slot_departments=params.departments if params.joint else None,
     )
     if [t.sid for t in m.teams] != [p.sid for p in m.selection]:
         raise _fail("assignment", "the teams do not follow the selection order")
@@ -185,8 +237,15 @@ def material_from_book(book: PlanBook, plan_id: str) -> Material:
         selection=book.selection(plan_id),
         result_digest=record.result_digest,
         pool=book.pool(plan_id),
-        teams=book.teams(plan_id),
+        teams=book.first_teams(plan_id),
+        reassignments=reassignments(book, plan_id),
         assignment_digest=record.assignment_digest,
+        frame_key=record.frame_key,
+        announcement=(
+            announce.with_digest(announce.from_record(record, book.mandatory(plan_id)))
+            if record.frame_key
+            else None
+        ),
     )
 
 
@@ -195,71 +254,3 @@ def verify_plan(
 ) -> VerifyReport:
     """``verify_material`` on a plan as recorded in the store."""
     return verify_material(material_from_book(book, plan_id), announced_plan_digest)
-
-
-def to_bundle(m: Material, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The publication file's JSON: no names, no ID numbers, skips by category only."""
-    return {
-        "format": BUNDLE_FORMAT,
-        "plan_id": m.plan_id,
-        "params": m.params_json,
-        "params_digest": m.params_digest,
-        "frame": m.frame_text.decode().splitlines(),
-        "frame_digest": m.frame_digest,
-        "mandatory": [list(r) for r in m.mandatory],
-        "mandatory_digest": m.mandatory_digest,
-        "seed_commitment": m.seed_commitment,
-        "plan_digest": m.plan_digest,
-        "seed": m.seed,
-        "selection": [[p.rank, p.sid, p.tier, p.how] for p in m.selection],
-        "result_digest": m.result_digest,
-        "pool": [[p.inspector_id, p.eligible] for p in m.pool],
-        "teams": [[t.rank, t.sid, t.status, list(t.inspectors), t.public_skips()] for t in m.teams],
-        "assignment_digest": m.assignment_digest,
-        **(extra or {}),
-    }
-
-
-def from_bundle(data: dict[str, Any]) -> Material:
-    """The material from a publication file's JSON."""
-    if data.get("format") != BUNDLE_FORMAT:
-        raise InputError(
-            f"not a linkrisk sampling publication file (format {data.get('format')!r})"
-        )
-    try:
-        frame_lines = data["frame"]
-        return Material(
-            plan_id=data["plan_id"],
-            params_json=data["params"],
-            params_digest=data["params_digest"],
-            frame_text="".join(f"{line}\n" for line in frame_lines).encode(),
-            frame_digest=data["frame_digest"],
-            mandatory=[(str(a), str(b), str(c)) for a, b, c in data["mandatory"]],
-            mandatory_digest=data["mandatory_digest"],
-            seed_commitment=data["seed_commitment"],
-            plan_digest=data["plan_digest"],
-            seed=data.get("seed"),
-            selection=[Pick(int(r), s, t, h) for r, s, t, h in data["selection"]],
-            result_digest=data.get("result_digest"),
-            pool=[
-                PoolMember(str(i), "", "", "", bool(e), "" if e else "ineligible")
-                for i, e in data["pool"]
-            ],
-            teams=[
-                Team(int(r), s, st, tuple(ins), tuple((a, b) for a, b in skips))
-                for r, s, st, ins, skips in data["teams"]
-            ],
-            assignment_digest=data.get("assignment_digest"),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"publication file is incomplete: {exc}") from exc
-
-
-def read_bundle(path: Path) -> Material:
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    try:
-        return from_bundle(json.loads(raw))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not JSON ({exc})") from exc

@@ -15,8 +15,10 @@ import pyarrow as pa
 
 from linkrisk.errors import Conflict, InputError, IntegrityError
 from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.sampling import announce
+from linkrisk.sampling.commitment import frame_root, new_frame_key
 from linkrisk.sampling.conflicts import PREVIOUS_ROUND, graph_conflicts, previous_inspectors
-from linkrisk.sampling.draw import Pick, draw_sample, selection_digest
+from linkrisk.sampling.draw import Pick, draw_sample, public_selection_digest, selection_digest
 from linkrisk.sampling.exclusions import exclusions
 from linkrisk.sampling.frame import build_frame, parse_frame_text, scope_mask
 from linkrisk.sampling.inspectors import (
@@ -40,6 +42,7 @@ from linkrisk.sampling.plans import (
     require,
 )
 from linkrisk.sampling.prf import commitment, new_seed
+from linkrisk.sampling.reassign import unassigned_refusal
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -83,12 +86,15 @@ def create_plan(
     seed: str | None = None,
     public_seed: bool = False,
     seed_commitment: str | None = None,
+    registry: pa.Table | None = None,
 ) -> PlanRecord:
     """Record the frame, its digest, the mandatory list and the seed commitment.
 
     Without ``seed`` or ``seed_commitment`` a random seed is generated and kept sealed until the
     draw; ``seed`` with ``public_seed`` is a value announced in advance; ``seed_commitment``
-    alone means the seed is held elsewhere and given at the draw.
+    alone means the seed is held elsewhere and given at the draw. With the inspector
+    ``registry``, the plan's stats carry ``warnings`` when its departments and matters have
+    fewer eligible inspectors than a team needs (the assignment would be refused).
     """
     in_scope = scope_mask(snapshot, params.scope)
     excluded = exclusions(inspections, snapshot, params)
@@ -112,6 +118,7 @@ def create_plan(
     frame_digest = sha256_hex(text)
     m_digest = mandatory_digest(mandatory)
     strata = {t: int((frame.tiers == i).sum()) for i, t in enumerate(TIERS)}
+    frame_key = new_frame_key()
     record = PlanRecord(
         plan_id=params.plan_id,
         name=params.name,
@@ -130,9 +137,26 @@ def create_plan(
         seed=seed,
         stats={**frame.stats, **excluded.counts(), "strata": strata, "mandatory": len(mandatory)},
         params_json=params.canonical_json(),
+        frame_key=frame_key,
+        frame_root=frame_root(frame, frame_key),
     )
+    if registry is not None:
+        record.stats["warnings"] = pool_warnings(registry, params)
+    record.public_digest = announce.digest(announce.from_record(record, mandatory))
     book.insert(record, text, mandatory)
     return book.get(params.plan_id)
+
+
+def pool_warnings(registry: pa.Table, params: PlanParams) -> list[str]:
+    """Why the plan's inspector pool cannot form teams, if it cannot."""
+    eligible = sum(1 for m in build_pool(registry, params) if m.eligible)
+    if eligible >= params.team_size:
+        return []
+    return [
+        f"only {eligible} eligible inspector(s) in {', '.join(params.departments)} qualified for"
+        f" {', '.join(params.matters)}; a team needs {params.team_size}: the assignment will be"
+        " refused unless inspectors are added to the 执法人员名录库"
+    ]
 
 
 def draw_plan(
@@ -163,12 +187,13 @@ def draw_plan(
         text, snapshot_id=record.snapshot_id, model_version=record.model_version
     )
     mandatory = {sid: (tier, reason) for sid, tier, reason in book.mandatory(plan_id)}
-    picks = draw_sample(frame, record.params, seed, mandatory)
+    picks = draw_sample(frame, record.params, seed, mandatory, record.frame_key)
     record.stats["selected"] = {
         t: sum(1 for p in picks if p.tier == t and p.how == "random") for t in TIERS
     }
     record.stats["selected_mandatory"] = sum(1 for p in picks if p.how != "random")
-    book.save_selection(record, picks, seed, selection_digest(picks))
+    digest = public_selection_digest(picks) if record.frame_key else selection_digest(picks)
+    book.save_selection(record, picks, seed, digest)
     return book.get(plan_id), picks
 
 
@@ -207,9 +232,13 @@ def conflict_map(
 
 
 def assign_plan(
-    book: PlanBook, plan_id: str, inputs: AssignInputs
+    book: PlanBook, plan_id: str, inputs: AssignInputs, *, accept_unassigned: bool = False
 ) -> tuple[PlanRecord, list[PoolMember], list[Team]]:
-    """Draw the inspector teams of a drawn plan, with 回避, and record them."""
+    """Draw the inspector teams of a drawn plan, with 回避, and record them.
+
+    An assignment that leaves a subject without a team is refused (``Conflict``, nothing
+    recorded, the plan stays drawn) unless ``accept_unassigned``: once assigned, teams change
+    only by ``reassign_plan``, which keeps this first record."""
     record = book.get(plan_id)
     require(record, PlanStatus.DRAWN)
     if inputs.snapshot.version != record.snapshot_id:
@@ -229,8 +258,11 @@ def assign_plan(
         seed=record.seed,
         team_size=record.params.team_size,
         max_per_inspector=record.params.max_per_inspector,
+        slot_departments=record.params.departments if record.params.joint else None,
     )
     assigned = sum(1 for t in teams if t.status == ASSIGNED)
+    if assigned < len(teams) and not accept_unassigned:
+        raise unassigned_refusal(plan_id, teams, pool)
     record.stats.update(
         pool=len(pool),
         pool_eligible=sum(1 for m in pool if m.eligible),

@@ -67,6 +67,23 @@ class City:
         return str(getattr(self, name))
 
 
+#: the city's 抽查事项清单 (its inspectors are qualified for SP001 and SP002)
+MATTERS = """
+[matters.SP001]
+name = "食品销售者经营条件检查"
+[matters.SP002]
+name = "食品标签检查"
+"""
+
+
+def write_matters(settings: Settings) -> Path:
+    """The city's matter catalogue, for the ``sampling_matters`` setting."""
+    path = settings.data_dir / "matters.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(MATTERS, encoding="utf-8")
+    return path
+
+
 def write_city(settings: Settings, *, extra_firms: int = 0) -> City:
     """Load the city into ``settings``' store, build its snapshot and publish scores for it."""
     key = settings.id_hash_key.get_secret_value().encode()

@@ -17,7 +17,7 @@ from linkrisk.api.auth import create_key
 from linkrisk.api.consent import create_consent
 from linkrisk.api.services import Services
 from linkrisk.config import Settings
-from tests.api.city import City, write_city
+from tests.api.city import City, write_city, write_matters
 
 LENDER_ORG = "bank-a"
 EVIDENCE_SHA256 = hashlib.sha256(b"a synthetic signed authorisation").hexdigest()
@@ -49,7 +49,10 @@ def make_client(settings: Settings, city: City) -> Iterator[AppFactory]:
     """``make_client(**settings_overrides)`` → a TestClient over a fresh app (closed at the end)."""
     clients: list[TestClient] = []
 
+    matters = write_matters(settings)
+
     def make(**overrides: object) -> TestClient:
+        overrides = {"sampling_matters": matters, **overrides}
         app = create_app(settings.model_copy(update=overrides))
         client = TestClient(app, raise_server_exceptions=False)
         client.__enter__()

@@ -89,6 +89,10 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/plans/{plan_id}/selection"): {"url": "/v1/plans/NOPE/selection"},
         ("POST", "/v1/plans/{plan_id}/assign"): {"url": "/v1/plans/NOPE/assign"},
         ("GET", "/v1/plans/{plan_id}/teams"): {"url": "/v1/plans/NOPE/teams"},
+        ("POST", "/v1/plans/{plan_id}/reassign"): {
+            "url": "/v1/plans/NOPE/reassign",
+            "json": {"reason": "名录库更新"},
+        },
         ("POST", "/v1/plans/{plan_id}/results"): {
             "url": "/v1/plans/NOPE/results",
             "json": {"entries": [{"sid": city.a, "result": "正常", "inspect_date": "2025-07-01"}]},
@@ -99,6 +103,22 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         },
         ("GET", "/v1/plans/{plan_id}/verify"): {"url": "/v1/plans/NOPE/verify"},
         ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
+        ("GET", "/v1/matters"): {"url": "/v1/matters"},
+        ("GET", "/v1/dashboard/tiers"): {"url": "/v1/dashboard/tiers"},
+        ("POST", "/v1/inspectors"): {
+            "url": "/v1/inspectors",
+            "json": {
+                "inspector_id": "M-1",
+                "name": "赵新",
+                "department": "D",
+                "qualifications": [],
+            },
+        },
+        ("PATCH", "/v1/inspectors/{inspector_id}"): {
+            "url": "/v1/inspectors/NOPE",
+            "json": {"department": "D"},
+        },
+        ("POST", "/v1/inspectors/{inspector_id}/retire"): {"url": "/v1/inspectors/NOPE/retire"},
         ("GET", "/v1/audit"): {"url": "/v1/audit"},
         ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
     }

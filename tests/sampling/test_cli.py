@@ -42,7 +42,7 @@ def run(*args: str) -> dict:  # type: ignore[type-arg]
 
 
 def test_the_whole_plan_from_the_command_line(
-    city: tuple[EmbeddedStore, Snapshot], tmp_path: Path
+    city: tuple[EmbeddedStore, Snapshot], tmp_path: Path, settings: Settings
 ) -> None:
     created = run(
         "create",
@@ -97,10 +97,15 @@ def test_the_whole_plan_from_the_command_line(
     )
     recorded = run("record", "SCJG-2025-07", str(results))
     assert recorded["abnormal"] == 1 and recorded["results"] == len(rows)
-    paths = run("publish", "SCJG-2025-07", "--out", str(tmp_path / "pub"))
+    paths = run("publish", "SCJG-2025-07", "--copy-to", str(tmp_path / "pub"))
     assert paths["due_date"] == "2025-11-04"
-    assert run("verify", "--file", paths["verify_json"])["ok"] is True
-    assert run("verify", "SCJG-2025-07")["ok"] is True
+    assert Path(paths["verify_json"]).parent == settings.publication_dir / "SCJG-2025-07"
+    assert (tmp_path / "pub" / "SCJG-2025-07.verify.json").exists()
+    public = run("verify", "--file", paths["verify_json"], "--announced", created["public_digest"])
+    assert public["ok"] is True and public["level"] == "public"
+    assert run("verify", "SCJG-2025-07")["level"] == "auditor"
+    sealed = run("sealed", "SCJG-2025-07", "--out", str(tmp_path / "audit" / "s.json.gz"))
+    assert run("verify", "--sealed", sealed["sealed"])["ok"] is True
     assert [p["status"] for p in run("list")] == ["published"]
     assert run("show", "SCJG-2025-07")["plan_id"] == "SCJG-2025-07"
 
@@ -129,7 +134,13 @@ def test_verify_exits_1_on_a_tampered_file(
     run("draw", "P1")
     run("assign", "P1")
     run("record", "P1", "--sid", "ORG05", "--result", "正常", "--date", "2025-07-02")
-    paths = run("publish", "P1", "--out", str(tmp_path))
+    refused = CliRunner().invoke(app, ["sampling", "publish", "P1"])
+    assert refused.exit_code != 0 and "--partial" in refused.output
+    paths = run("publish", "P1", "--partial", "其余主体检查尚未结束")
+    bundle = json.loads(Path(paths["verify_json"]).read_text())
+    assert bundle["partial"]["reason"] == "其余主体检查尚未结束"
+    plan_sheet = Path(paths["plan_csv"]).read_text(encoding="utf-8-sig")
+    assert "部分公示" in plan_sheet and "其余主体检查尚未结束" in plan_sheet
     bundle = json.loads(Path(paths["verify_json"]).read_text())
     bundle["seed"] = "s-other"
     Path(paths["verify_json"]).write_text(json.dumps(bundle))

@@ -25,7 +25,7 @@ from linkrisk.sampling import (
     record_results,
 )
 from linkrisk.sampling.params import Scope
-from linkrisk.sampling.verify import read_bundle, verify_material
+from linkrisk.sampling.public import read_public, verify_public
 from tests.sampling.conftest import plan_params, run_to_assigned
 
 World = tuple[EmbeddedStore, Snapshot]
@@ -51,7 +51,9 @@ def _publish(book: PlanBook, world: World, tmp_path: Path, **changes: Any) -> di
         ResultEntry(t.sid, r, dt.date(2025, 8, 1)) for t, r in zip(teams, results, strict=False)
     ]
     record_results(book, store, plan, entries)
-    return publish_plan(book, store, plan, tmp_path / "pub")
+    missing = len(book.selection(plan)) - len(entries)
+    partial = "部分主体无检查组" if missing else None
+    return publish_plan(book, store, plan, tmp_path / "pub", partial=partial)
 
 
 def _all_text(paths: dict[str, str]) -> str:
@@ -84,8 +86,9 @@ def test_organisation_plan_files(book: PlanBook, world: World, tmp_path: Path) -
     assert not ID_LIKE.search(text)
     assert not any(name in text for name in RAW_PERSON_NAMES)
     facts = dict(load_workbook(paths["xlsx"], read_only=True)["计划"].iter_rows(values_only=True))
-    assert facts["公示截止日期"] == "2025-11-04" and len(facts["名录摘要 SHA-256"]) == 64
-    assert verify_material(read_bundle(Path(paths["verify_json"]))).selected == 13
+    assert facts["公示截止日期"] == "2025-11-04" and len(facts["名录承诺 (Merkle 根)"]) == 64
+    assert facts["检查事项"] == "登记事项检查"  # by name from the 抽查事项清单, not "M01"
+    assert verify_public(read_public(Path(paths["verify_json"]))).selected == 13
     assert json.loads(Path(paths["verify_json"]).read_text())["due_date"] == "2025-11-04"
     assert book.get("T-1").status is PlanStatus.PUBLISHED
 

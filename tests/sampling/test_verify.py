@@ -12,7 +12,7 @@ from linkrisk.errors import IntegrityError
 from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.sampling import PlanBook, material_from_book, verify_material, verify_plan
-from linkrisk.sampling.verify import from_bundle, read_bundle, to_bundle
+from linkrisk.sampling.sealed import from_sealed, read_sealed, to_sealed, write_sealed
 from tests.sampling.conftest import run_to_assigned
 
 World = tuple[EmbeddedStore, Snapshot]
@@ -99,14 +99,13 @@ def test_tampered_mandatory_list(book: PlanBook, world: World) -> None:
     assert _what(book, plan) == "mandatory"
 
 
-def test_a_publication_file_alone_verifies_and_detects_changes(
+def test_a_sealed_file_alone_verifies_and_detects_changes(
     book: PlanBook, world: World, tmp_path: Path
 ) -> None:
     plan = run_to_assigned(book, world)
-    bundle = to_bundle(material_from_book(book, plan))
-    path = tmp_path / "p.verify.json"
-    path.write_text(json.dumps(bundle, ensure_ascii=False))
-    assert verify_material(read_bundle(path)).teams == len(book.teams(plan))
+    bundle = to_sealed(material_from_book(book, plan))
+    path = write_sealed(material_from_book(book, plan), tmp_path / "p.sealed.json.gz")
+    assert verify_material(read_sealed(path)).teams == len(book.teams(plan))
     text = json.dumps(bundle)
     for private in ("of the subject", "previous round", "PINSP", "PHOLD"):  # 回避 reasons, persons
         assert private not in text
@@ -115,8 +114,53 @@ def test_a_publication_file_alone_verifies_and_detects_changes(
         bundle["selection"][0][1],
     )
     with pytest.raises(IntegrityError) as caught:
-        verify_material(from_bundle(bundle))
+        verify_material(from_sealed(bundle))
     assert caught.value.extra["what"] == "result"
+
+
+def test_a_recomputed_frame_digest_still_differs_from_the_announced_root(
+    book: PlanBook, world: World
+) -> None:
+    """Moving a firm to another tier and recomputing every sealed digest is caught by the
+    Merkle root announced before the draw."""
+    import hashlib
+
+    from linkrisk.sampling.plans import plan_digest
+
+    plan = run_to_assigned(book, world)
+    record = book.get(plan)
+    text = book.frame_text(plan).replace(b"ORG12,B", b"ORG12,D")
+    frame_digest = hashlib.sha256(text).hexdigest()
+    digest = plan_digest(
+        plan, record.params_digest, frame_digest, record.mandatory_digest, record.seed_commitment
+    )
+    book.store.execute(
+        "UPDATE sampling_frames SET frame = ? WHERE plan_id = ?", (zlib.compress(text), plan)
+    )
+    book.store.execute(
+        "UPDATE sampling_plans SET frame_digest = ?, plan_digest = ? WHERE plan_id = ?",
+        (frame_digest, digest, plan),
+    )
+    with pytest.raises(IntegrityError, match="frame_root") as caught:
+        verify_material(material_from_book(book, plan))
+    assert caught.value.extra["what"] == "frame"
+
+
+def test_a_changed_frame_key_is_caught(book: PlanBook, world: World) -> None:
+    plan = run_to_assigned(book, world)
+    book.store.execute(
+        "UPDATE sampling_plans SET frame_key = ? WHERE plan_id = ?", ("ab" * 32, plan)
+    )
+    material = material_from_book(book, plan)
+    assert material.announcement is not None
+    material.announcement["frame_root"] = book.get(plan).frame_root  # the announced root
+    assert _what_of(material) == "frame"
+
+
+def _what_of(material: object) -> str:
+    with pytest.raises(IntegrityError) as caught:
+        verify_material(material)  # type: ignore[arg-type]
+    return str(caught.value.extra["what"])
 
 
 def test_announced_plan_digest_must_match(book: PlanBook, world: World) -> None:

@@ -56,3 +56,24 @@ def test_the_sampling_package_still_words_its_reasons_as_the_page_expects(
 
     for reason in (PREVIOUS_ROUND, *(_reason(code, 2, "X") for code in range(5))):
         assert modules.call("regulator", "skipReason", reason) != reason, reason
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("x")', '"\'=HYPERLINK(""x"")"'),
+        ("+86 123", "'+86 123"),
+        ("＝1", "'＝1"),
+        ("-12.5", "-12.5"),  # a number stays a number
+        ("正常", "正常"),
+        ("a,b", '"a,b"'),
+    ],
+)
+def test_task_sheet_cells_never_run_as_formulas(
+    modules: NodeModules, value: str, cell: str
+) -> None:
+    """The page's 任务单 follows the same rule as loaders/spreadsheet.py's safe_cell."""
+    from linkrisk.loaders.spreadsheet import safe_cell
+
+    assert modules.call("regulator", "csvCell", value) == cell
+    assert cell.strip('"').replace('""', '"') == safe_cell(value)

@@ -1,4 +1,4 @@
-"""Regulators: 双随机、一公开 sampling plans and the inspector registry (执法检查人员名录库).
+"""Regulators: 双随机、一公开 sampling plans (the registry and matters: ``registry.py``).
 
 A plan moves created → drawn → assigned → results → published; each step is one call here,
 run by ``linkrisk.sampling`` in the API's helper process. The draw can be re-derived
@@ -13,16 +13,18 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from linkrisk.api import plan_ops
-from linkrisk.api.deps import AppServices, Context, Graph, Regulator, Store
+from linkrisk.api.deps import AppServices, AppSettings, Context, Regulator, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
+    AssignCreate,
     DrawCreate,
-    InspectorList,
-    InspectorPublic,
     PickPublic,
     PlanCreate,
     PlanPublic,
     PublicationPublic,
+    PublishCreate,
+    ReassignCreate,
+    ReassignmentPublic,
     ResultsCreate,
     SelectionList,
     TeamList,
@@ -30,9 +32,16 @@ from linkrisk.api.schemas import (
     VerificationPublic,
 )
 from linkrisk.errors import Conflict, NotFound
-from linkrisk.sampling import PlanBook, PlanParams, Scope, parse_ratio, verify_plan
+from linkrisk.sampling import (
+    PlanBook,
+    PlanParams,
+    Scope,
+    parse_ratio,
+    read_public,
+    verify_plan,
+    verify_public,
+)
 from linkrisk.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
-from linkrisk.sampling.sources import read_inspectors
 
 router = APIRouter(prefix="/v1", tags=["regulators"])
 
@@ -42,9 +51,10 @@ PUBLICATION_FILES = {
     "plan_csv": ".plan.csv",
     "results_csv": ".results.csv",
     "xlsx": ".xlsx",
+    "announce_json": ".announce.json",
     "verify_json": ".verify.json",
 }
-FileKind = Literal["plan_csv", "results_csv", "xlsx", "verify_json"]
+FileKind = Literal["plan_csv", "results_csv", "xlsx", "announce_json", "verify_json"]
 
 
 def plan_params(body: PlanCreate) -> PlanParams:
@@ -76,6 +86,7 @@ def plan_params(body: PlanCreate) -> PlanParams:
         once_per_year=body.once_per_year,
         team_size=body.team_size,
         max_per_inspector=body.max_per_inspector,
+        joint=body.joint,
     )
 
 
@@ -141,9 +152,33 @@ async def selection(
     summary="Draw inspector teams, skipping conflicts (回避)",
     responses=may_answer(409),
 )
-async def assign(plan_id: str, _: Regulator, services: AppServices) -> PlanPublic:
-    summary = await services.plan_worker.run(plan_ops.assign, services.settings, plan_id)
+async def assign(
+    plan_id: str, _: Regulator, services: AppServices, body: AssignCreate | None = None
+) -> PlanPublic:
+    accept = bool(body and body.accept_unassigned)
+    summary = await services.plan_worker.run(plan_ops.assign, services.settings, plan_id, accept)
     return PlanPublic(**summary)
+
+
+@router.post(
+    "/plans/{plan_id}/reassign",
+    summary="Redraw inspector teams with a reason; the first draw's record is kept",
+    responses=may_answer(409),
+)
+async def reassign(
+    plan_id: str, body: ReassignCreate, _: Regulator, services: AppServices, ctx: Context
+) -> ReassignmentPublic:
+    if body.sid:
+        ctx.touch(body.sid)
+    done = await services.plan_worker.run(
+        plan_ops.reassign,
+        services.settings,
+        plan_id,
+        body.reason,
+        body.sid,
+        body.accept_unassigned,
+    )
+    return ReassignmentPublic(**done)
 
 
 @router.get("/plans/{plan_id}/teams", summary="Inspector teams per drawn subject")
@@ -188,9 +223,11 @@ async def record_results(
     summary="Write the 公示 files (personal data masked)",
     responses=may_answer(409),
 )
-async def publish(plan_id: str, _: Regulator, services: AppServices) -> PublicationPublic:
-    out = services.settings.data_dir / "api" / "publications" / plan_id
-    paths = await services.plan_worker.run(plan_ops.publish, services.settings, plan_id, out)
+async def publish(
+    plan_id: str, _: Regulator, services: AppServices, body: PublishCreate | None = None
+) -> PublicationPublic:
+    partial = body.partial if body else None
+    paths = await services.plan_worker.run(plan_ops.publish, services.settings, plan_id, partial)
     files = {
         kind: f"/v1/plans/{plan_id}/publication/{kind}"
         for kind in PUBLICATION_FILES
@@ -215,16 +252,17 @@ async def publish(plan_id: str, _: Regulator, services: AppServices) -> Publicat
         **may_answer(409),
     },
 )
-async def publication(plan_id: str, kind: FileKind, _: Regulator, store: Store) -> FileResponse:
+async def publication(
+    plan_id: str, kind: FileKind, _: Regulator, store: Store, settings: AppSettings
+) -> FileResponse:
     record = PlanBook(store).get(plan_id)
-    if record.status.value != "published":
+    if record.status.value != "published" and kind != "announce_json":
         raise Conflict(
             f"plan {plan_id} is {record.status.value}, not published",
             status_now=record.status.value,
         )
-    path = (
-        store.path.parent / "api" / "publications" / plan_id / f"{plan_id}{PUBLICATION_FILES[kind]}"
-    )
+    # the one place of publications, whoever published (CLI, API, `linkrisk demo`)
+    path = settings.publication_dir / plan_id / f"{plan_id}{PUBLICATION_FILES[kind]}"
     if not path.exists():
         raise NotFound(f"the {kind} file of plan {plan_id} is missing: publish it again")
     return FileResponse(path, filename=path.name)
@@ -232,44 +270,27 @@ async def publication(plan_id: str, kind: FileKind, _: Regulator, store: Store) 
 
 @router.get(
     "/plans/{plan_id}/verify",
-    summary="Re-derive the draw and teams from the published material",
+    summary="Verify a plan: from its public files alone (public) or its sealed frame (auditor)",
     responses=may_answer(409),
 )
-async def verify(plan_id: str, _: Regulator, store: Store) -> VerificationPublic:
-    report = verify_plan(PlanBook(store), plan_id)
-    return VerificationPublic(
-        plan_id=report.plan_id, checks=report.checks, selected=report.selected, teams=report.teams
-    )
-
-
-@router.get("/inspectors", summary="The inspector registry (执法检查人员名录库)")
-async def inspectors(
+async def verify(
+    plan_id: str,
     _: Regulator,
-    graph: Graph,
-    department: str | None = None,
-    active: Annotated[
-        bool | None, Query(description="only active (true) or inactive (false)")
-    ] = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> InspectorList:
-    rows = [
-        r
-        for r in read_inspectors(graph).to_pylist()
-        if (department is None or r["department"] == department)
-        and (active is None or r["active"] is active)
-    ]
-    rows.sort(key=lambda r: r["inspector_id"])
-    items = [
-        InspectorPublic(
-            inspector_id=r["inspector_id"],
-            name=r["name"],
-            id_masked=r["id_masked"],
-            department=r["department"],
-            region=r["region"],
-            qualifications=[q for q in (r["qualifications"] or "").split(";") if q],
-            active=r["active"],
-        )
-        for r in rows[offset : offset + limit]
-    ]
-    return InspectorList(items=items, total=len(rows), limit=limit, offset=offset)
+    store: Store,
+    settings: AppSettings,
+    level: Literal["public", "auditor"] = "auditor",
+) -> VerificationPublic:
+    if level == "public":
+        path = settings.publication_dir / plan_id / f"{plan_id}.verify.json"
+        if not path.exists():
+            raise Conflict(f"plan {plan_id} has no public verification file: publish it first")
+        report = verify_public(read_public(path))
+    else:
+        report = verify_plan(PlanBook(store), plan_id)
+    return VerificationPublic(
+        plan_id=report.plan_id,
+        level=level,
+        checks=report.checks,
+        selected=report.selected,
+        teams=report.teams,
+    )

@@ -24,7 +24,7 @@ class PlanCreate(Schema):
                     "plan_id": "SCJG-2025-07",
                     "name": "2025年第三季度食品经营双随机抽查",
                     "departments": ["市场监管局"],
-                    "matters": ["SP001"],
+                    "matters": ["M03"],
                     "inspect_start": "2025-07-01",
                     "inspect_end": "2025-08-31",
                     "region_prefix": "3201",
@@ -59,6 +59,9 @@ class PlanCreate(Schema):
     once_per_year: bool = True
     team_size: int = Field(2, ge=2, le=10)
     max_per_inspector: int | None = Field(None, ge=1)
+    joint: bool = Field(
+        False, description="部门联合抽查: every team has an inspector of each department"
+    )
     seed: str | None = Field(
         None, max_length=200, description="a seed to seal (default: generated)"
     )
@@ -85,6 +88,8 @@ class PlanPublic(Schema):
     seed_source: str
     seed: str | None
     plan_digest: str
+    frame_root: str | None = None
+    public_digest: str | None = None
     result_digest: str | None
     assignment_digest: str | None
     stats: dict[str, Any]
@@ -98,6 +103,20 @@ class PlanPublic(Schema):
 
 class DrawCreate(Schema):
     seed: str | None = Field(None, max_length=200, description="reveal an externally held seed")
+
+
+class AssignCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    accept_unassigned: bool = Field(
+        False, description="record the teams even if some subjects get none (409 otherwise)"
+    )
+
+
+class ReassignCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, description="recorded and published")
+    sid: str | None = Field(None, max_length=64, description="one subject (default: all)")
+    accept_unassigned: bool = False
 
 
 class PickPublic(Schema):
@@ -123,6 +142,15 @@ class TeamPublic(Schema):
     skips: list[tuple[str, str]] = Field(description="(inspector, why skipped): 回避 or capacity")
 
 
+class ReassignmentPublic(Schema):
+    plan_id: str
+    seq: int
+    at: str
+    reason: str
+    scope: str
+    teams: list[TeamPublic]
+
+
 class TeamList(Schema):
     items: list[TeamPublic]
     total: int
@@ -141,6 +169,16 @@ class ResultsCreate(Schema):
     entries: list[ResultCreate] = Field(min_length=1, max_length=100_000)
 
 
+class PublishCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    partial: str | None = Field(
+        None,
+        max_length=500,
+        description="publish although some selected subjects have no result, for this reason"
+        " (printed in the publication)",
+    )
+
+
 class PublicationPublic(Schema):
     plan_id: str
     due_date: date
@@ -149,10 +187,42 @@ class PublicationPublic(Schema):
 
 class VerificationPublic(Schema):
     plan_id: str
+    level: Literal["public", "auditor"] = "auditor"
     ok: Literal[True] = True
     checks: list[str]
     selected: int
     teams: int
+
+
+class InspectorCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    inspector_id: str = Field(min_length=1, max_length=64, description="执法证号")
+    name: str = Field(min_length=1, max_length=100)
+    department: str = Field(min_length=1, max_length=100)
+    qualifications: list[str] = Field(default_factory=list, max_length=100)
+    region: str | None = Field(None, pattern=r"^\d{6}$")
+    id_number: str | None = Field(
+        None, max_length=32, description="stored only keyed-hashed and masked (for 回避)"
+    )
+
+
+class InspectorUpdate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=100)
+    department: str | None = Field(None, min_length=1, max_length=100)
+    qualifications: list[str] | None = Field(None, max_length=100)
+    region: str | None = Field(None, pattern=r"^\d{6}$")
+
+
+class MatterPublic(Schema):
+    code: str
+    name: str
+    department: str = ""
+    basis: str = ""
+
+
+class MatterList(Schema):
+    items: list[MatterPublic]
 
 
 class InspectorPublic(Schema):

@@ -260,6 +260,32 @@ CREATE TABLE IF NOT EXISTS sampling_teams (
 ) WITHOUT ROWID
 """
 
+# Public verification of a plan without its tiers (linkrisk/sampling/commitment.py): the sealed
+# frame key, the Merkle root over the salted frame and the digest of the creation announcement.
+# Plans made before have none of them and verify at the auditor level only.
+SAMPLING_PUBLIC_COMMITMENT = """
+ALTER TABLE sampling_plans ADD COLUMN frame_key TEXT;
+ALTER TABLE sampling_plans ADD COLUMN frame_root TEXT;
+ALTER TABLE sampling_plans ADD COLUMN public_digest TEXT
+"""
+
+# Reassignments of a plan's inspector teams (linkrisk/sampling/reassign.py): the first draw's
+# teams stay in sampling_teams; each reassignment is a row with its reason, the pool it drew
+# from and the new teams of the subjects it covers, so every change stays visible.
+SAMPLING_REASSIGNMENTS = """
+CREATE TABLE IF NOT EXISTS sampling_reassignments (
+  plan_id TEXT NOT NULL REFERENCES sampling_plans(plan_id),
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  pool TEXT NOT NULL,
+  teams TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (plan_id, seq)
+) WITHOUT ROWID
+"""
+
 # The generation of each canonical table, bumped in the transaction of every write to it: the
 # columnar mirror (linkrisk/graph/embedded/mirror.py) is trusted only up to the generation
 # SQLite records.
@@ -329,4 +355,6 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, AUDIT_KEYED),
     (9, AUDIT_AUTH),
     (10, CONSENT_EVIDENCE),
+    (11, SAMPLING_PUBLIC_COMMITMENT),
+    (12, SAMPLING_REASSIGNMENTS),
 ]

@@ -98,11 +98,21 @@ export const api = {
   // 信用核查: tier and active list memberships of organisations, used to colour the graph.
   check: (usccs) => request("/v1/checks", { method: "POST", body: { usccs } }),
   plans: () => request("/v1/plans"),
+  matters: () => request("/v1/matters"), // the 抽查事项清单: code → name
+  // the steps of a round: the same calls the CLI's steps make through the API
+  createPlan: (body) => request("/v1/plans", { method: "POST", body }),
+  drawPlan: (id) => request(`/v1/plans/${enc(id)}/draw`, { method: "POST", body: {} }),
+  assignPlan: (id, accept) => request(`/v1/plans/${enc(id)}/assign`, { method: "POST", body: { accept_unassigned: accept } }),
+  reassignPlan: (id, body) => request(`/v1/plans/${enc(id)}/reassign`, { method: "POST", body }),
+  recordResults: (id, entries) => request(`/v1/plans/${enc(id)}/results`, { method: "POST", body: { entries } }),
+  publishPlan: (id, partial) => request(`/v1/plans/${enc(id)}/publish`, { method: "POST", body: { partial: partial || null } }),
+  tierDashboard: (by) => request("/v1/dashboard/tiers", { params: { by } }),
   plan: (id) => request(`/v1/plans/${enc(id)}`),
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),
   teams: (id) => request(`/v1/plans/${enc(id)}/teams`, { params: { limit: 10000 } }),
   inspectors: () => request("/v1/inspectors", { params: { limit: 10000 } }),
-  verifyPlan: (id) => request(`/v1/plans/${enc(id)}/verify`),
-  // kind: plan_csv | results_csv | xlsx | verify_json (published plans only)
+  // level: auditor (the sealed frame, re-derived) | public (the published files alone)
+  verifyPlan: (id, level = "auditor") => request(`/v1/plans/${enc(id)}/verify?level=${enc(level)}`),
+  // kind: plan_csv | results_csv | xlsx | verify_json (published plans only) | announce_json
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
 };

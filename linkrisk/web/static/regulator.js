@@ -10,7 +10,8 @@ const FILES = {
   results_csv: "公示结果 CSV",
   xlsx: "公示 XLSX",
   plan_csv: "计划 CSV",
-  verify_json: "验证材料 verify.json",
+  announce_json: "计划公告 announce.json",
+  verify_json: "公开验证材料 verify.json",
 };
 
 // The sampling package states conflicts in English; the page says them in Chinese.
@@ -70,7 +71,13 @@ export class Regulator {
     this.say = say;
     this.navigate = navigate;
     this.registry = null; // inspector id → {name, department}
+    this.matters = null; // matter code → name (the 抽查事项清单)
     $("#plans-refresh", root).addEventListener("click", () => this.list());
+    $("#dashboard-by", root).addEventListener("change", () => this.dashboard());
+    $("#plan-create", root).addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.create(new FormData(event.target));
+    });
   }
 
   async busy(work) {
@@ -92,6 +99,7 @@ export class Regulator {
       const plans = await api.plans();
       if (!plans.length) {
         fill(body, h("p", { class: "muted" }, "暂无抽查计划 · no plans yet"));
+        await this.dashboard();
         return;
       }
       fill(body, table(
@@ -107,6 +115,121 @@ export class Regulator {
         ]),
         { class: "plans", id: "plans-table" },
       ));
+      await this.dashboard();
+    });
+  }
+
+  /** Create (and seal) a plan from the form: the same call as `linkrisk sampling create`. */
+  create(form) {
+    const list = (name) => String(form.get(name) || "").split(/[,，、\s]+/).filter(Boolean);
+    const ratios = Object.fromEntries(TIER_LETTERS.map((t) => [t, String(form.get(`ratio_${t}`) || "")]).filter(([, v]) => v));
+    const body = {
+      plan_id: form.get("plan_id"), name: form.get("name"),
+      departments: list("departments"), matters: list("matters"),
+      inspect_start: form.get("inspect_start"), inspect_end: form.get("inspect_end"),
+      region_prefix: form.get("region_prefix") || "", industry_prefixes: list("industry_prefixes"),
+      ratios, abnormal_from: list("abnormal_from"),
+      extended_hops: Number(form.get("extended_hops") || 0),
+      recent_days: form.get("recent_days") ? Number(form.get("recent_days")) : null,
+      team_size: Number(form.get("team_size") || 2), joint: form.get("joint") === "on",
+    };
+    return this.busy(async () => {
+      const plan = await api.createPlan(body);
+      this.navigate(`#/plans/${encodeURIComponent(plan.plan_id)}`);
+    });
+  }
+
+  /** One step of the round, then the plan again. */
+  step(planId, work) {
+    return this.busy(async () => {
+      await work();
+      await this.open(planId);
+    });
+  }
+
+  /** Results from a filled-in 任务单 (or any CSV with 主体标识, 检查结果, 检查日期). */
+  async importResults(planId, file) {
+    const [header, ...rows] = parseCsv((await file.text()).replace(/^\uFEFF/, ""));
+    const col = (...names) => header.findIndex((h) => names.includes(h.trim()));
+    const [sid, result, date] = [col("主体标识", "sid"), col("检查结果", "result"), col("检查日期", "inspect_date", "date")];
+    if (sid < 0 || result < 0 || date < 0) throw new Error("结果文件需要 主体标识、检查结果、检查日期 三列");
+    const seen = new Map();
+    for (const r of rows) {
+      const key = (r[sid] || "").replace(/^'/, "").trim();
+      if (key && r[result]?.trim() && r[date]?.trim() && !seen.has(key)) {
+        seen.set(key, { sid: key, result: r[result].trim(), inspect_date: r[date].trim() });
+      }
+    }
+    if (!seen.size) throw new Error("结果文件中没有已填写的行");
+    return api.recordResults(planId, [...seen.values()]);
+  }
+
+  /** 任务单: one row per inspector and subject, to fill in and import back. */
+  taskSheet(plan, teams) {
+    const p = plan.params ?? {};
+    const matters = (p.matters ?? []).map((m) => this.matters?.get(m) ?? m).join("、");
+    const rows = [["检查人员编号", "检查人员", "主体标识", "检查事项", "检查期间", "检查结果", "检查日期"]];
+    const byInspector = [];
+    for (const t of teams) for (const i of t.inspectors) byInspector.push([i, t.sid]);
+    byInspector.sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+    for (const [i, sid] of byInspector) {
+      rows.push([i, this.registry?.get(i)?.name ?? "", sid, matters, `${p.inspect_start} 至 ${p.inspect_end}`, "", ""]);
+    }
+    const text = "\uFEFF" + rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    download(new Blob([text], { type: "text/csv" }), `${plan.plan_id}.任务单.csv`);
+  }
+
+  /** The buttons of the round's next steps (each calls the API the CLI uses). */
+  steps(plan, teams, recorded) {
+    const id = plan.plan_id;
+    const at = plan.status;
+    const assigned = teams.filter((t) => t.status === "assigned").length;
+    const parts = [];
+    if (at === "created") {
+      parts.push(h("button", { type: "button", id: "step-draw", onclick: () => this.step(id, () => api.drawPlan(id)) }, "揭示种子并抽取 Draw"));
+    }
+    if (at === "drawn") {
+      const accept = h("input", { type: "checkbox", id: "step-accept-unassigned" });
+      parts.push(h("button", { type: "button", id: "step-assign", onclick: () => this.step(id, () => api.assignPlan(id, accept.checked)) }, "分派检查人员 Assign"),
+        h("label", {}, accept, " 允许部分主体无人可派"));
+    }
+    if (at === "assigned" || at === "results") {
+      const reason = h("input", { id: "step-reassign-reason", placeholder: "重新分派原因" });
+      const file = h("input", { type: "file", id: "step-results-file", accept: ".csv,text/csv" });
+      file.addEventListener("change", () => file.files[0] && this.step(id, () => this.importResults(id, file.files[0])));
+      parts.push(
+        h("button", { type: "button", id: "step-task-sheet", onclick: () => this.taskSheet(plan, teams.filter((t) => t.inspectors.length)) }, "导出任务单 Task sheets"),
+        h("label", {}, "导入结果 ", file),
+        reason,
+        h("button", { type: "button", id: "step-reassign", onclick: () => this.step(id, () => api.reassignPlan(id, { reason: reason.value })) }, "重新分派 Reassign"));
+    }
+    if (at === "results" || at === "published") {
+      const partial = h("input", { id: "step-partial", placeholder: "部分公示原因（结果不全时必填）" });
+      parts.push(partial, h("button", { type: "button", id: "step-publish", onclick: () => this.step(id, () => api.publishPlan(id, partial.value)) }, "公示 Publish"));
+    }
+    return h("section", { class: "steps", id: "plan-steps" },
+      (plan.stats?.warnings ?? []).map((w) => h("p", { class: "failed plan-warning" }, `提示：${w}`)),
+      h("p", { id: "plan-progress", class: "muted" }, reached(plan, "assigned") ? `结果进度 ${recorded} / ${assigned} 户已录入` : ""),
+      h("p", {}, parts));
+  }
+
+  /** The 分类 dashboard: subjects per tier by group, and each drawn plan's sample per group. */
+  dashboard() {
+    const body = $("#tier-dashboard", this.root);
+    const by = $("#dashboard-by", this.root).value;
+    fill(body, h("p", { class: "muted" }, "加载中…"));
+    return this.busy(async () => {
+      const board = await api.tierDashboard(by);
+      const plans = board.plans ?? [];
+      const drawn = (plan, key) => {
+        const row = plan.groups[key];
+        return row ? formatNumber(TIER_LETTERS.reduce((n, t) => n + (row[t] ?? 0), 0) + (row.none ?? 0)) : "0";
+      };
+      fill(body, scroll(table(
+        [by === "region" ? "区划" : "行业门类", ...TIER_LETTERS.map((t) => tierBadge(t)), "无分类", ...plans.map((p) => `${p.plan_id} 抽取`)],
+        board.groups.map((g) => [g.key, ...TIER_LETTERS.map((t) => formatNumber(g[t])), formatNumber(g.none), ...plans.map((p) => drawn(p, g.key))]),
+        { class: "dashboard", id: "dashboard-table" },
+      )));
     });
   }
 
@@ -114,15 +237,35 @@ export class Regulator {
     const detail = $("#plan-detail", this.root);
     fill(detail, h("p", { class: "muted" }, "加载中…"));
     return this.busy(async () => {
-      const plan = await api.plan(planId);
+      let plan;
+      try {
+        plan = await api.plan(planId);
+      } catch (error) {
+        fill(detail, h("p", { class: "failed", id: "plan-error" }, `无法打开计划 ${planId}：${error.message}`));
+        throw error;
+      }
+      if (!this.matters) {
+        this.matters = new Map((await api.matters()).items.map((m) => [m.code, m.name]));
+      }
       const selection = reached(plan, "drawn") ? (await api.selection(planId)).items : [];
       const teams = reached(plan, "assigned") ? (await api.teams(planId)).items : [];
       if (teams.length && !this.registry) {
         const inspectors = (await api.inspectors()).items;
         this.registry = new Map(inspectors.map((i) => [i.inspector_id, i]));
       }
-      const published = plan.status === "published" ? await this.publishedRows(planId) : new Map();
+      let published = new Map();
+      let missing = null;
+      if (plan.status === "published") {
+        try {
+          published = await this.publishedRows(planId);
+        } catch (error) {
+          missing = error.message; // the plan still opens; the files' absence is stated
+        }
+      }
       this.render(plan, selection, teams, published);
+      if (missing) {
+        $("#plan-detail", this.root).prepend(h("p", { class: "failed", id: "publication-missing" }, `公示文件缺失：${missing}`));
+      }
     });
   }
 
@@ -156,12 +299,13 @@ export class Regulator {
         h("h2", { id: "plan-title" }, plan.name),
         h("span", { class: `status status-${plan.status}`, id: "plan-status" }, label(PLAN_STATUSES, plan.status))),
       h("p", { class: "muted" }, `${plan.plan_id} · 检查期 ${p.inspect_start ?? "?"} — ${p.inspect_end ?? "?"}`),
+      this.steps(plan, teams, plan.stats?.recorded ?? results.length),
       h("section", { class: "plan-grid" },
         h("div", {},
           h("h3", {}, "参数 parameters"),
           h("dl", { class: "facts" },
             h("dt", {}, "部门"), h("dd", {}, (p.departments ?? []).join("、") || "—"),
-            h("dt", {}, "检查事项"), h("dd", {}, (p.matters ?? []).join("、") || "—"),
+            h("dt", {}, "检查事项"), h("dd", { id: "plan-matters" }, (p.matters ?? []).map((m) => this.matters?.get(m) ?? m).join("、") || "—"),
             h("dt", {}, "范围 scope"), h("dd", {}, scopeText(p.scope)),
             h("dt", {}, "每户检查人员"), h("dd", {}, String(p.team_size ?? "—")),
             h("dt", {}, "延伸检查"), h("dd", {}, `${p.extended_hops ?? 0} 跳`),
@@ -177,13 +321,17 @@ export class Regulator {
           h("dl", { class: "facts digests" },
             h("dt", {}, "快照"), h("dd", {}, plan.snapshot_id),
             h("dt", {}, "模型"), h("dd", {}, plan.model_version),
-            h("dt", {}, "名录摘要"), h("dd", { class: "digest" }, plan.frame_digest),
+            h("dt", {}, "名录摘要（封存）"), h("dd", { class: "digest" }, plan.frame_digest),
+            h("dt", {}, "名录承诺 Merkle"), h("dd", { class: "digest" }, plan.frame_root ?? "—"),
+            h("dt", {}, "公告摘要"), h("dd", { class: "digest", id: "public-digest" }, plan.public_digest ?? "—"),
             h("dt", {}, "种子承诺"), h("dd", { class: "digest" }, plan.seed_commitment),
             h("dt", {}, "种子"), h("dd", { class: "digest" }, plan.seed ?? "（抽取时公开 revealed at the draw）"),
             h("dt", {}, "抽取摘要"), h("dd", { class: "digest" }, plan.result_digest ?? "—"),
             h("dt", {}, "分派摘要"), h("dd", { class: "digest" }, plan.assignment_digest ?? "—")),
           h("p", {},
-            h("button", { type: "button", id: "plan-verify", disabled: !reached(plan, "drawn"), onclick: () => this.verify(plan.plan_id) }, "重新验证 verify"),
+            h("button", { type: "button", id: "plan-verify", disabled: !reached(plan, "drawn"), onclick: () => this.verify(plan.plan_id, "auditor") }, "全量复核 auditor verify"),
+            " ",
+            h("button", { type: "button", id: "plan-verify-public", disabled: plan.status !== "published", onclick: () => this.verify(plan.plan_id, "public") }, "公开验证 public verify"),
             " ", h("span", { id: "verify-status", class: "muted" })),
           plan.status === "published"
             ? h("p", { class: "downloads" }, h("span", { class: "muted" }, `公示于 ${when(plan.published_at)} · `),
@@ -218,14 +366,15 @@ export class Regulator {
     );
   }
 
-  verify(planId) {
+  verify(planId, level = "auditor") {
     const status = $("#verify-status", this.root);
     fill(status, "验证中…");
     status.className = "muted";
     return this.busy(async () => {
       try {
-        const answer = await api.verifyPlan(planId);
-        fill(status, `✔ 验证通过 verified：${answer.checks.join("；")}`);
+        const answer = await api.verifyPlan(planId, level);
+        const which = level === "public" ? "仅凭公示文件" : "封存名录全量复核";
+        fill(status, `✔ 验证通过 verified（${which}）：${answer.checks.join("；")}`);
         status.className = "verified";
       } catch (error) {
         fill(status, `✘ 验证失败 ${error.message}`);
@@ -240,6 +389,13 @@ export class Regulator {
       download(blob, filename || `${planId}.${kind}`);
     });
   }
+}
+
+/** A CSV cell that no spreadsheet runs as a formula (as loaders/spreadsheet.py). */
+export function csvCell(value) {
+  let text = String(value ?? "");
+  if (/^[=+\-@\t\r＝＋－＠]/.test(text) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Long tables scroll inside the page, their header kept in view. */

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.city import DEPARTMENT, City
-from tests.api.conftest import Keys
+from tests.api.conftest import AppFactory, Keys
 
 PLAN = {
     "plan_id": "T-2025-07",
@@ -30,8 +30,21 @@ def call(
     return response
 
 
+@pytest.fixture
+def catalogued(client: TestClient) -> TestClient:
+    """The API clients of these tests use the city's 抽查事项清单 (``tests.api.city.MATTERS``)."""
+    return client
+
+
+def test_a_matter_outside_the_catalogue_is_refused(make_client: AppFactory, keys: Keys) -> None:
+    client = make_client(sampling_matters=None)  # the shipped list: M01…, no SP001
+    refused = call(client, keys, "POST", "/v1/plans", 422, json=PLAN).json()
+    assert "抽查事项清单" in refused["detail"]
+
+
 @pytest.mark.slow
-def test_plan_end_to_end(client: TestClient, keys: Keys, city: City) -> None:
+def test_plan_end_to_end(catalogued: TestClient, keys: Keys, city: City) -> None:
+    client = catalogued
     created = call(client, keys, "POST", "/v1/plans", 201, json=PLAN).json()
     assert created["status"] == "created" and created["frame_size"] == 4
     assert created["seed"] is None  # sealed until the draw
@@ -60,12 +73,26 @@ def test_plan_end_to_end(client: TestClient, keys: Keys, city: City) -> None:
         client, keys, "POST", "/v1/plans/T-2025-07/results", json={"entries": results}
     ).json()
     assert counts  # the sampling package's counts of what it recorded
-    published = call(client, keys, "POST", "/v1/plans/T-2025-07/publish").json()
-    assert set(published["files"]) == {"plan_csv", "results_csv", "xlsx", "verify_json"}
+    incomplete = call(client, keys, "POST", "/v1/plans/T-2025-07/publish", 409).json()
+    assert "--partial" in incomplete["detail"] and incomplete["missing"] == 2
+    published = call(
+        client, keys, "POST", "/v1/plans/T-2025-07/publish", json={"partial": "两户尚在检查"}
+    ).json()
+    assert set(published["files"]) == {
+        "plan_csv",
+        "results_csv",
+        "xlsx",
+        "announce_json",
+        "verify_json",
+    }
     sheet = call(client, keys, "GET", published["files"]["results_csv"]).content.decode("utf-8-sig")
-    assert "李四" not in sheet and city.p2 not in sheet
+    assert "李四" not in sheet and city.p2 not in sheet and "风险分类" not in sheet
+    facts = call(client, keys, "GET", published["files"]["plan_csv"]).content.decode("utf-8-sig")
+    assert "食品销售者经营条件检查" in facts and "两户尚在检查" in facts
     verified = call(client, keys, "GET", "/v1/plans/T-2025-07/verify").json()
-    assert verified["ok"] and verified["selected"] == 3
+    assert verified["ok"] and verified["selected"] == 3 and verified["level"] == "auditor"
+    public = call(client, keys, "GET", "/v1/plans/T-2025-07/verify?level=public").json()
+    assert public["ok"] and public["level"] == "public" and public["selected"] == 3
 
 
 def test_unknown_plan_is_404(client: TestClient, keys: Keys) -> None:
@@ -92,3 +119,78 @@ def test_inspector_registry(client: TestClient, keys: Keys) -> None:
         ]
         == "I2"
     )
+
+
+def test_the_matter_catalogue_is_the_configured_one(catalogued: TestClient, keys: Keys) -> None:
+    listed = call(catalogued, keys, "GET", "/v1/matters").json()["items"]
+    assert [(m["code"], m["name"]) for m in listed] == [
+        ("SP001", "食品销售者经营条件检查"),
+        ("SP002", "食品标签检查"),
+    ]
+    lender = catalogued.get("/v1/matters", headers=keys.headers("lender"))
+    assert lender.status_code == 403
+
+
+@pytest.mark.slow
+def test_assignment_refusal_and_reassignment(client: TestClient, keys: Keys, city: City) -> None:
+    nobody = {**PLAN, "plan_id": "T-NOBODY", "departments": ["无此部门"]}
+    created = call(client, keys, "POST", "/v1/plans", 201, json=nobody).json()
+    assert created["stats"]["warnings"]  # warned at create: nobody can be assigned
+    call(client, keys, "POST", "/v1/plans/T-NOBODY/draw", json={})
+    refused = call(client, keys, "POST", "/v1/plans/T-NOBODY/assign", 409).json()
+    assert refused["unassigned"] > 0 and refused["eligible_inspectors"] == 0
+    accepted = call(
+        client, keys, "POST", "/v1/plans/T-NOBODY/assign", json={"accept_unassigned": True}
+    ).json()
+    assert accepted["status"] == "assigned"
+    again = call(
+        client,
+        keys,
+        "POST",
+        "/v1/plans/T-NOBODY/reassign",
+        409,
+        json={"reason": "名录库仍无人员"},
+    ).json()
+    assert again["unassigned"] > 0
+    done = call(
+        client,
+        keys,
+        "POST",
+        "/v1/plans/T-NOBODY/reassign",
+        json={"reason": "记录无人可派", "accept_unassigned": True},
+    ).json()
+    assert done["seq"] == 1 and done["scope"] == "*" and done["reason"] == "记录无人可派"
+    assert (
+        call(client, keys, "GET", "/v1/plans/T-NOBODY/verify")
+        .json()["checks"][-1]
+        .startswith("reassignment 1")
+    )
+
+
+@pytest.mark.slow
+def test_inspectors_are_added_updated_and_retired(client: TestClient, keys: Keys) -> None:
+    body = {"inspector_id": "n1", "name": "冯新", "department": DEPARTMENT,
+            "qualifications": ["SP001"]}  # fmt: skip
+    added = call(client, keys, "POST", "/v1/inspectors", 201, json=body).json()
+    assert added["inspector_id"] == "N1" and added["active"] is True
+    assert call(client, keys, "POST", "/v1/inspectors", 409, json=body).json()["status"] == 409
+    moved = call(
+        client, keys, "PATCH", "/v1/inspectors/N1", json={"qualifications": ["SP002"]}
+    ).json()
+    assert moved["qualifications"] == ["SP002"] and moved["department"] == DEPARTMENT
+    retired = call(client, keys, "POST", "/v1/inspectors/N1/retire").json()
+    assert retired["active"] is False
+    listed = call(client, keys, "GET", "/v1/inspectors", params={"active": "false"}).json()
+    assert "N1" in {i["inspector_id"] for i in listed["items"]}  # kept, never deleted
+    assert (
+        client.post("/v1/inspectors", json=body, headers=keys.headers("lender")).status_code == 403
+    )
+
+
+def test_the_tier_dashboard_is_for_regulators_only(client: TestClient, keys: Keys) -> None:
+    board = call(client, keys, "GET", "/v1/dashboard/tiers", params={"by": "industry"}).json()
+    assert board["by"] == "industry" and board["groups"]
+    assert sum(g["A"] + g["B"] + g["C"] + g["D"] + g["none"] for g in board["groups"]) > 0
+    for role in ("lender", "investigator"):
+        answer = client.get("/v1/dashboard/tiers", headers=keys.headers(role))
+        assert answer.status_code == 403
