@@ -31,6 +31,7 @@ class Keys:
     investigator_pii: str
     regulator: str
     admin: str
+    window: str  # 信易+ service window
 
     def headers(self, role: str) -> dict[str, str]:
         return {"X-API-Key": getattr(self, role)}
@@ -87,6 +88,7 @@ def make_keys(client: TestClient, city: City) -> Keys:
         "investigator_pii": create_key(store, "investigator", "city-credit-office", ["pii"])[1],
         "regulator": create_key(store, "regulator", "city-amr")[1],
         "admin": create_key(store, "admin", "ops")[1],
+        "window": create_key(store, "window", "district-hall")[1],
     }
     today = dt.date.today()
     create_consent(

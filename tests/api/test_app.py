@@ -86,6 +86,24 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
         ("GET", "/v1/audit"): {"url": "/v1/audit"},
         ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
+        # 信易+ service windows (routes/window.py)
+        ("GET", "/v1/measures"): {"url": "/v1/measures"},
+        ("GET", "/v1/measures/effect"): {"url": "/v1/measures/effect"},
+        ("POST", "/v1/window/checks"): {"url": "/v1/window/checks", "json": {"uscc": city.a}},
+        ("POST", "/v1/window/feedback"): {
+            "url": "/v1/window/feedback",
+            "json": {
+                "check_id": "mc_0",
+                "scenario": "信易贷",
+                "measure_id": "m",
+                "action": "applied",
+            },
+        },
+        ("POST", "/v1/window/batches"): {"url": "/v1/window/batches", "json": {"usccs": [city.a]}},
+        ("GET", "/v1/window/batches/{job_id}"): {"url": "/v1/window/batches/j_0000000000000000"},
+        ("GET", "/v1/window/batches/{job_id}/result"): {
+            "url": "/v1/window/batches/j_0000000000000000/result"
+        },
     }
 
 
