@@ -316,6 +316,7 @@ def statement_needed(conn: sqlite3.Connection, statement: str) -> bool:
     columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
     return column not in columns
 
+
 # 信易+ window checks (linkrisk/incentives, api/window_log.py): one row per check and scenario,
 # with what the window then did (applied / overridden, and why). A person is recorded by the
 # keyed hash (subject) and the masked number (query), never the number itself.
