@@ -51,14 +51,18 @@ def rule_mask(rule: Rule, facts: SubjectFacts, nodes: np.ndarray) -> np.ndarray:
     return combine.reduce(masks) if len(masks) > 1 else masks[0]
 
 
-def explain(rule: Rule, facts: SubjectFacts, node: int) -> tuple[bool, list[dict[str, Any]]]:
+def explain(
+    rule: Rule, facts: SubjectFacts, node: int, negated: bool = False
+) -> tuple[bool, list[dict[str, Any]]]:
     """Whether ``rule`` holds for ``node`` and every leaf fact it read (all leaves, so the
-    window sees the whole picture, not only the deciding one)."""
+    window sees the whole picture, not only the deciding one). A fact under an odd number of
+    ``not`` is marked ``negated``: it counts for the measure when it does *not* hold."""
     if isinstance(rule, Leaf):
         value = facts.value(rule)[node]
         ok = bool(leaf_holds(rule, np.asarray([value]))[0])
-        return ok, [fact(rule, facts, node, int(value), ok)]
-    results = [explain(part, facts, node) for part in rule.parts]
+        return ok, [{**fact(rule, facts, node, int(value), ok), "negated": negated}]
+    inner = not negated if rule.op == "not" else negated
+    results = [explain(part, facts, node, inner) for part in rule.parts]
     found = [f for _, part in results for f in part]
     oks = [ok for ok, _ in results]
     if rule.op == "not":

@@ -120,3 +120,13 @@ def test_related_controller_and_legal_representative(town: Town) -> None:
 )
 def test_combinators(town: Town, raw: dict[str, Any], want: list[bool]) -> None:
     assert holds(town.facts(), raw, [town.a, town.b, town.c]) == want
+
+
+def test_facts_under_not_are_marked_negated(town: Town) -> None:
+    rule = parse_rule({"all": [{"kind": "honour"}, {"not": {"kind": "status", "in": ["revoked"]}}]})
+    f = town.facts()
+    ok, used = explain(rule, f, f.snapshot.index(town.e))
+    assert not ok and [(u["kind"], u["held"], u["negated"]) for u in used] == [
+        ("honour", False, False),
+        ("status", True, True),
+    ]

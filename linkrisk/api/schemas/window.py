@@ -39,6 +39,7 @@ class RuleFact(Mirror):
     value: Any
     wanted: str
     held: bool
+    negated: bool = False
     text: str
     parties: list[str] | None = None
 

@@ -94,5 +94,10 @@ export const api = {
   inspectors: () => request("/v1/inspectors", { params: { limit: 10000 } }),
   verifyPlan: (id) => request(`/v1/plans/${enc(id)}/verify`),
   // kind: plan_csv | results_csv | xlsx | verify_json (published plans only)
+  // 信易+ service window (role window)
+  measures: (scenario) => request("/v1/measures", { params: { scenario } }),
+  windowCheck: (subject, scenario) =>
+    request("/v1/window/checks", { method: "POST", body: { ...subject, scenario } }),
+  windowFeedback: (body) => request("/v1/window/feedback", { method: "POST", body }),
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
 };

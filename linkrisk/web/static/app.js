@@ -4,12 +4,14 @@ import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
 import { $, fill, h } from "./dom.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
+import { WindowDesk } from "./window.js";
 
 const ROLE_NAMES = {
   investigator: "调查人员 investigator",
   regulator: "监管人员 regulator",
   admin: "管理员 admin",
   lender: "贷款机构 lender",
+  window: "服务窗口 service window",
 };
 // Which views a role may open (the API enforces the same; this only hides dead ends).
 const VIEWS = {
@@ -17,6 +19,7 @@ const VIEWS = {
   regulator: ["regulator"],
   admin: [], // keys, consents and audit: the API (/docs), not this page
   lender: [],
+  window: ["window"],
 };
 
 const state = { me: null };
@@ -42,9 +45,10 @@ function navigate(hash) {
 
 const investigator = new Investigator($("#view-investigator"), { say, navigate });
 const regulator = new Regulator($("#view-regulator"), { say, navigate });
+const windowDesk = new WindowDesk($("#view-window"), { say });
 
 function showView(name) {
-  for (const view of ["investigator", "regulator"]) {
+  for (const view of ["investigator", "regulator", "window"]) {
     $(`#view-${view}`).hidden = view !== name;
     $(`#tab-${view}`).classList.toggle("current", view === name);
   }
@@ -55,7 +59,10 @@ async function route() {
   say(null);
   const [, section, id] = window.location.hash.split("/").map(decodeURIComponent);
   const allowed = VIEWS[state.me.role] ?? [];
-  if (section === "plans" && allowed.includes("regulator")) {
+  if (allowed.includes("window")) {
+    showView("window");
+    await windowDesk.open();
+  } else if (section === "plans" && allowed.includes("regulator")) {
     showView("regulator");
     $("#plan-detail").hidden = !id;
     if (id) await regulator.open(id);
@@ -93,6 +100,7 @@ async function signIn() {
   fill($("#whoami"), `${ROLE_NAMES[state.me.role] ?? state.me.role} · ${state.me.org} · ${state.me.key_id}`);
   $("#tab-investigator").hidden = !allowed.includes("investigator");
   $("#tab-regulator").hidden = !allowed.includes("regulator");
+  $("#tab-window").hidden = !allowed.includes("window");
   if (!allowed.length) {
     const use = state.me.role === "lender" ? "贷款机构请使用评分接口 /v1/scores" : "管理功能请使用 API（/docs）";
     say(new Error(`此页面供调查和监管人员使用；${use}。 This page is for investigator and regulator keys.`));
@@ -120,7 +128,7 @@ $("#sign-out").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 
 // For people and for the browser tests: the live objects behind the page.
-window.linkrisk = { investigator, regulator, state };
+window.linkrisk = { investigator, regulator, windowDesk, state };
 
 if (getKey()) signIn();
 else askKey("");
