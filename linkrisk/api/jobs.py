@@ -17,6 +17,7 @@ with the reason; it is applied whenever a job is created, finishes, is listed or
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -25,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from linkrisk.api.auth import ApiKey, Role, now_iso
 from linkrisk.api.checks import CSV_COLUMNS, Entry, check_entries, csv_row
@@ -93,7 +94,8 @@ def _job(row: tuple[object, ...]) -> JobInfo:
 
 
 class JobRunner(Protocol):
-    """What a kind of job computes: result rows for a chunk of entries, and their CSV form."""
+    """What a kind of job computes for a chunk of entries, rendered: one JSON text per entry
+    and the chunk's CSV lines (every cell made safe, ``SafeCsvWriter``)."""
 
     @property
     def kind(self) -> str: ...
@@ -101,9 +103,7 @@ class JobRunner(Protocol):
     @property
     def columns(self) -> Sequence[str]: ...
 
-    def results(self, state: ServingState, entries: Sequence[Entry]) -> list[dict[str, Any]]: ...
-
-    def csv_row(self, result: Mapping[str, Any]) -> list[str]: ...
+    def render(self, state: ServingState, entries: Sequence[Entry]) -> tuple[list[str], str]: ...
 
 
 class CreditChecks:
@@ -115,11 +115,13 @@ class CreditChecks:
     def __init__(self, tier_labels: Mapping[str, str]) -> None:
         self._labels = dict(tier_labels)
 
-    def results(self, state: ServingState, entries: Sequence[Entry]) -> list[dict[str, Any]]:
-        return check_entries(state, entries, self._labels)
-
-    def csv_row(self, result: Mapping[str, Any]) -> list[str]:
-        return csv_row(result)
+    def render(self, state: ServingState, entries: Sequence[Entry]) -> tuple[list[str], str]:
+        results = check_entries(state, entries, self._labels)
+        buffer = io.StringIO()
+        writer = SafeCsvWriter(buffer)  # an input echoed as "=1+2" stays text
+        for result in results:
+            writer.writerow(csv_row(result))
+        return [json.dumps(r, ensure_ascii=False) for r in results], buffer.getvalue()
 
 
 class CheckJobs:
@@ -184,14 +186,12 @@ class CheckJobs:
                 writer.writerow(runner.columns)
                 js.write(f'{{"job": "{job_id}", "snapshot": "{state.version}", "results": [\n')
                 for start in range(0, len(entries), CHUNK):
-                    results = runner.results(state, entries[start : start + CHUNK])
-                    for i, result in enumerate(results):
-                        sep = ",\n" if start + i else ""
-                        js.write(sep + json.dumps(result, ensure_ascii=False))
-                        writer.writerow(runner.csv_row(result))
+                    items, lines = runner.render(state, entries[start : start + CHUNK])
+                    js.write((",\n" if start else "") + ",\n".join(items))
+                    cs.write(lines)
                     self._store.execute(
                         "UPDATE check_jobs SET done = ? WHERE job_id = ?",
-                        (start + len(results), job_id),
+                        (start + len(items), job_id),
                     )
                 js.write("\n]}\n")
             json_tmp.replace(self._path(job_id, "json"))

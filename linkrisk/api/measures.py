@@ -7,12 +7,18 @@ use and kept with the state (``state.caches``), so a check is a handful of array
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from linkrisk.api.checks import Entry
+import numpy as np
+import pyarrow as pa
+
+from linkrisk.api.checks import Entry, organisation_entries
 from linkrisk.api.privacy import safe_subject_key
 from linkrisk.api.state import ServingState
 from linkrisk.errors import InputError
@@ -24,16 +30,22 @@ from linkrisk.incentives import (
     batch_outcomes,
     check_subject,
 )
-from linkrisk.incentives.check import scenarios_of
+from linkrisk.incentives.check import NOT_FOUND, scenarios_of
 from linkrisk.loaders.identifiers import (
     check_resident_id,
     compact_code,
+    decide_identifiers,
     mask_id,
     organisation_problem,
     person_sid,
+    resident_id_valid_array,
+    uscc_valid_array,
 )
+from linkrisk.loaders.normalise import codes as normalise_codes
+from linkrisk.loaders.spreadsheet import SafeCsvWriter
 
 _FACTS = "incentive_facts"
+_PLAIN = re.compile(r"[^\"\\,\r\n]+")  # scenario names are written into JSON and CSV as they are
 
 
 def facts_of(state: ServingState, commitments: Commitments | None = None) -> SubjectFacts:
@@ -82,6 +94,22 @@ def window_check(
     return result
 
 
+def organisation_list(usccs: Sequence[str]) -> list[Entry]:
+    """``checks.organisation_entries`` for long lists: the codes are validated as arrays (a
+    million in seconds); only the invalid ones go through the per-code path for their reason."""
+    if not usccs:
+        return []
+    compact = np.asarray(normalise_codes(pa.array(usccs, pa.string())).to_pylist(), dtype=str)
+    _, org = decide_identifiers(uscc_valid_array(compact), resident_id_valid_array(compact))
+    out = []
+    for i, (code, ok) in enumerate(zip(compact.tolist(), org.tolist(), strict=True)):
+        if ok:
+            out.append(Entry(i, "organisation", code, code))
+        else:
+            out.append(organisation_entries([usccs[i]], start=i)[0])
+    return out
+
+
 class MeasureChecks:
     """The 信易+ batch job (``CheckJobs.submit(..., runner=MeasureChecks(...))``): per entry,
     the outcome in every scenario asked."""
@@ -95,39 +123,71 @@ class MeasureChecks:
         self.scenarios = list(scenarios) or scenarios_of(catalogue, None)
         self.on = on
         self.columns = ["index", "kind", "query", "valid", "problem", "found", *self.scenarios]
+        if any(not _PLAIN.fullmatch(name) for name in self.scenarios):
+            raise InputError("a scenario name may not hold quotes, commas or line breaks")
 
-    def results(self, state: ServingState, entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    def _combo(self, row: list[int]) -> tuple[str, str, str]:
+        """One outcome combination as (found, JSON members, CSV cells)."""
+        found = "false" if row[0] == NOT_FOUND else "true"
+        members = ", ".join(
+            f'"{name}": "{OUTCOMES[c]}"' for name, c in zip(self.scenarios, row, strict=True)
+        )
+        return found, members, ",".join(OUTCOMES[c] for c in row)
+
+    def render(self, state: ServingState, entries: Sequence[Entry]) -> tuple[list[str], str]:
+        """The chunk's JSON items and CSV lines, built as text: per entry, the outcome in every
+        scenario. A valid entry's query is a USCC or a masked number (letters, digits, ``*``),
+        safe in both forms; an invalid one (an echoed input) goes through ``SafeCsvWriter``."""
         facts = facts_of(state)
         valid = [e.sid for e in entries if e.sid is not None]
-        nodes = state.snapshot.indices(valid) if valid else None
         codes = (
-            batch_outcomes(self.catalogue, facts, nodes, self.scenarios, self.on)
-            if nodes is not None
+            batch_outcomes(
+                self.catalogue, facts, state.snapshot.indices(valid), self.scenarios, self.on
+            )
+            if valid
             else {}
         )
-        lists = {name: [OUTCOMES[c] for c in arr.tolist()] for name, arr in codes.items()}
-        out: list[dict[str, Any]] = []
+        # rows share few outcome combinations: each combination is rendered once
+        if valid:
+            table = np.stack([codes[n] for n in self.scenarios], axis=1).astype(np.int64)
+            key = table @ (4 ** np.arange(table.shape[1]))
+            _, first, which = np.unique(key, return_index=True, return_inverse=True)
+            reps = table[first].tolist()
+            rendered = [self._combo(rep) for rep in reps]
+            per_row = which.tolist()
+        else:
+            rendered, per_row = [], []
+        items: list[str] = []
+        lines: list[str] = []
+        unsafe = io.StringIO()
+        writer = SafeCsvWriter(unsafe)
         at = 0
-        for entry in entries:
-            row: dict[str, Any] = {
-                "index": entry.index,
-                "kind": entry.kind,
-                "query": entry.query,
-                "valid": entry.sid is not None,
-                "problem": entry.problem,
-                "found": False,
-                "outcomes": {},
-            }
-            if entry.sid is not None:
-                row["outcomes"] = {name: lists[name][at] for name in self.scenarios}
-                row["found"] = row["outcomes"][self.scenarios[0]] != "not_found"
-                at += 1
-            out.append(row)
-        return out
-
-    def csv_row(self, result: Mapping[str, Any]) -> list[str]:
-        cells = [str(result[c]) for c in ("index", "kind", "query")]
-        cells += [str(result["valid"]).lower(), result["problem"] or ""]
-        cells.append(str(result["found"]).lower())
-        cells += [result["outcomes"].get(name, "") for name in self.scenarios]
-        return cells
+        for e in entries:
+            if e.sid is None:
+                items.append(
+                    json.dumps(
+                        {
+                            "index": e.index,
+                            "kind": e.kind,
+                            "query": e.query,
+                            "valid": False,
+                            "problem": e.problem,
+                            "found": False,
+                            "outcomes": {},
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+                writer.writerow([e.index, e.kind, e.query, "false", e.problem or "", "false"])
+                lines.append(unsafe.getvalue())
+                unsafe.seek(0)
+                unsafe.truncate()
+                continue
+            found, outcomes, words = rendered[per_row[at]]
+            at += 1
+            items.append(
+                f'{{"index": {e.index}, "kind": "{e.kind}", "query": "{e.query}", "valid": true,'
+                f' "problem": null, "found": {found}, "outcomes": {{{outcomes}}}}}'
+            )
+            lines.append(f"{e.index},{e.kind},{e.query},true,,{found},{words}\r\n")
+        return items, "".join(lines)

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
 
 from linkrisk.api.auth import ApiKey, Role
-from linkrisk.api.checks import organisation_entries, person_entries
+from linkrisk.api.checks import person_entries
 from linkrisk.api.deps import AppServices, AppState, Context, MeasureReader, Store, Window, allow
-from linkrisk.api.measures import MeasureChecks, window_check, window_subject
+from linkrisk.api.measures import MeasureChecks, organisation_list, window_check, window_subject
 from linkrisk.api.routes import may_answer
 from linkrisk.api.routes.checks import job_public
 from linkrisk.api.schemas import JobPublic
@@ -110,7 +110,7 @@ def create_batch(
     body: MeasureBatchCreate, key: Batcher, state: AppState, services: AppServices, ctx: Context
 ) -> JSONResponse:
     runner = MeasureChecks(services.catalogue, body.scenarios, date.today())
-    entries = organisation_entries(body.usccs)
+    entries = organisation_list(body.usccs)
     entries += person_entries(
         body.id_numbers,
         services.settings.id_hash_key.get_secret_value().encode(),

@@ -183,7 +183,7 @@ def test_feedback_is_recorded_and_reported(
 def test_batches_run_as_jobs(
     client: TestClient, keys: Keys, window: dict[str, str], city: City
 ) -> None:
-    body = {"usccs": [city.a, city.b, "garbage"], "id_numbers": [city.p1_id], "scenarios": []}
+    body = {"usccs": [city.a, city.b, "=1+2"], "id_numbers": [city.p1_id], "scenarios": []}
     response = client.post("/v1/window/batches", json=body, headers=window)
     assert response.status_code == 202, response.text
     job = response.json()
@@ -203,6 +203,8 @@ def test_batches_run_as_jobs(
     table = client.get(job["links"]["csv"], headers=window).text
     parsed = list(csv.DictReader(io.StringIO(table)))
     assert parsed[1]["政府采购"] == "restricted" and city.p1_id not in table
+    assert parsed[2]["query"].startswith("'") and parsed[2]["valid"] == "false"  # no formula
+    assert [r["found"] for r in parsed] == ["true", "true", "false", "true"]
     # a regulator of another organisation, and an investigator, may not read it
     assert client.get(job["links"]["self"], headers=keys.headers("regulator")).status_code == 404
     assert client.get(job["links"]["self"], headers=keys.headers("investigator")).status_code == 403
