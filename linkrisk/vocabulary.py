@@ -61,6 +61,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "key_attention": ("重点关注名单", "key attention list"),
         "red_list": ("守信激励（红名单）", "red list (honours)"),
         "inspection_abnormal": ("抽查结果异常", "abnormal inspection result"),
+        "commitment_breach": ("违背信用承诺", "broken credit commitment"),
     },
     "severity": {
         "minor": ("一般", "minor"),

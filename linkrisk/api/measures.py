@@ -31,6 +31,7 @@ from linkrisk.incentives import (
     check_subject,
 )
 from linkrisk.incentives.check import NOT_FOUND, scenarios_of
+from linkrisk.incentives.commitment_book import CommitmentBook, Records
 from linkrisk.loaders.identifiers import (
     check_resident_id,
     compact_code,
@@ -48,11 +49,15 @@ _FACTS = "incentive_facts"
 _PLAIN = re.compile(r"[^\"\\,\r\n]+")  # scenario names are written into JSON and CSV as they are
 
 
-def facts_of(state: ServingState, commitments: Commitments | None = None) -> SubjectFacts:
-    """The measures' facts over ``state`` (built once per state)."""
+def facts_of(state: ServingState, records: Records | None = None) -> SubjectFacts:
+    """The measures' facts over ``state``, with the commitments of ``records`` (built once per
+    state: commitments loaded later count from the next published state on)."""
     facts = state.caches.get(_FACTS)
     if facts is None:
-        facts = SubjectFacts(state.snapshot, state.scores.tier, commitments or Commitments.empty())
+        commitments = (
+            CommitmentBook(records).facts(state.snapshot) if records else Commitments.empty()
+        )
+        facts = SubjectFacts(state.snapshot, state.scores.tier, commitments)
         state.caches[_FACTS] = facts
     return facts
 
@@ -83,10 +88,15 @@ def window_subject(uscc: str | None, id_number: str | None, id_key: bytes) -> Wi
 
 
 def window_check(
-    catalogue: Catalogue, state: ServingState, subject: WindowSubject, scenario: str | None
+    catalogue: Catalogue,
+    state: ServingState,
+    subject: WindowSubject,
+    scenario: str | None,
+    records: Records | None = None,
 ) -> dict[str, Any]:
     """The check's answer (without its id): outcomes, measures, facts and legal bases."""
-    result = check_subject(catalogue, facts_of(state), subject.sid, scenario, date.today())
+    facts = facts_of(state, records)
+    result = check_subject(catalogue, facts, subject.sid, scenario, date.today())
     result["query"] = subject.query
     result["subject_kind"] = subject.kind
     if subject.kind == "person":
@@ -116,7 +126,14 @@ class MeasureChecks:
 
     kind = "measures"
 
-    def __init__(self, catalogue: Catalogue, scenarios: Sequence[str], on: date) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        scenarios: Sequence[str],
+        on: date,
+        records: Records | None = None,
+    ) -> None:
+        self.records = records
         for name in scenarios:
             scenarios_of(catalogue, name)  # validates
         self.catalogue = catalogue
@@ -138,7 +155,7 @@ class MeasureChecks:
         """The chunk's JSON items and CSV lines, built as text: per entry, the outcome in every
         scenario. A valid entry's query is a USCC or a masked number (letters, digits, ``*``),
         safe in both forms; an invalid one (an echoed input) goes through ``SafeCsvWriter``."""
-        facts = facts_of(state)
+        facts = facts_of(state, self.records)
         valid = [e.sid for e in entries if e.sid is not None]
         codes = (
             batch_outcomes(

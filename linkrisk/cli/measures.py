@@ -56,7 +56,15 @@ def published_facts() -> SubjectFacts:
             f"the published scores are for snapshot {scores.snapshot_version}, not"
             f" {snapshot.version}: run linkrisk score"
         )
-    return SubjectFacts(snapshot, scores.tier)
+    from linkrisk.graph.open import open_embedded
+    from linkrisk.incentives.commitment_book import CommitmentBook
+
+    records = open_embedded(settings)
+    try:
+        commitments = CommitmentBook(records).facts(snapshot)
+    finally:
+        records.close()
+    return SubjectFacts(snapshot, scores.tier, commitments)
 
 
 @measures_app.command("list")

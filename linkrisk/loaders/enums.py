@@ -142,6 +142,7 @@ EVENT_TYPE = EnumMap(
         EventType.KEY_ATTENTION: ("重点关注名单", "重点关注"),
         EventType.RED_LIST: ("红名单", "守信激励", "守信激励对象", "荣誉", "荣誉信息"),
         EventType.INSPECTION_ABNORMAL: ("抽查检查异常",),
+        EventType.COMMITMENT_BREACH: ("违背信用承诺", "违诺", "失信承诺"),
     },
 )  # fmt: skip
 

@@ -58,6 +58,7 @@ class EventType(StrEnum):
     KEY_ATTENTION = "key_attention"  # 重点关注名单
     RED_LIST = "red_list"  # 守信激励 / 红名单 / 荣誉
     INSPECTION_ABNORMAL = "inspection_abnormal"  # abnormal 双随机 result, recorded by linkrisk
+    COMMITMENT_BREACH = "commitment_breach"  # 违背信用承诺, recorded by linkrisk (incentives)
 
 
 class Severity(StrEnum):

@@ -89,6 +89,7 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         # 信易+ service windows (routes/window.py)
         ("GET", "/v1/measures"): {"url": "/v1/measures"},
         ("GET", "/v1/measures/effect"): {"url": "/v1/measures/effect"},
+        ("GET", "/v1/commitments"): {"url": "/v1/commitments"},
         ("POST", "/v1/window/checks"): {"url": "/v1/window/checks", "json": {"uscc": city.a}},
         ("POST", "/v1/window/feedback"): {
             "url": "/v1/window/feedback",

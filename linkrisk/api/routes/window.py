@@ -23,6 +23,7 @@ from linkrisk.api.routes import may_answer
 from linkrisk.api.routes.checks import job_public
 from linkrisk.api.schemas import JobPublic
 from linkrisk.api.schemas.window import (
+    CommitmentList,
     EffectReport,
     FeedbackCreate,
     FeedbackPublic,
@@ -34,6 +35,8 @@ from linkrisk.api.schemas.window import (
 from linkrisk.api.window_log import effect_report, record_check, record_feedback
 from linkrisk.errors import InputError
 from linkrisk.incentives.check import scenarios_of
+from linkrisk.incentives.commitment_book import CommitmentBook
+from linkrisk.incentives.commitments import STATE_WORDS, STATES, Commitment
 
 router = APIRouter(prefix="/v1", tags=["windows"])
 
@@ -75,7 +78,7 @@ def create_window_check(
     subject = window_subject(body.uscc, body.id_number, id_key)
     ctx.touch(subject.sid)
     ctx.purpose = f"measures:{body.scenario or 'all'}"
-    result = window_check(services.catalogue, state, subject, body.scenario)
+    result = window_check(services.catalogue, state, subject, body.scenario, services.store)
     recorded = {**result, "subject": subject.sid}
     result["check_id"] = record_check(services.store, key, subject.query, recorded)
     return JSONResponse(result)
@@ -109,7 +112,7 @@ def create_feedback(body: FeedbackCreate, key: Window, store: Store) -> Feedback
 def create_batch(
     body: MeasureBatchCreate, key: Batcher, state: AppState, services: AppServices, ctx: Context
 ) -> JSONResponse:
-    runner = MeasureChecks(services.catalogue, body.scenarios, date.today())
+    runner = MeasureChecks(services.catalogue, body.scenarios, date.today(), services.store)
     entries = organisation_list(body.usccs)
     entries += person_entries(
         body.id_numbers,
@@ -159,6 +162,25 @@ def get_batch_result(
     return FileResponse(path, media_type=media, filename=f"{job_id}.{format}")
 
 
+@router.get("/commitments", summary="信用承诺 by status today: 在期 open, 履约 kept, 违诺 broken")
+def list_commitments(
+    key: Reporter,
+    store: Store,
+    status: Annotated[Literal["open", "kept", "broken"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> CommitmentList:
+    today = date.today()
+    every = CommitmentBook(store).all()
+    found = [c for c in every if status is None or c.state(today) == status]
+    counts = {s: 0 for s in STATES}
+    for c in every:
+        counts[c.state(today)] += 1
+    return CommitmentList.model_validate(
+        {"on": today.isoformat(), "counts": counts, "total": len(found),
+         "items": [commitment_public(c, today) for c in found[:limit]]}
+    )  # fmt: skip
+
+
 @router.get(
     "/measures/effect", summary="The measures' effect per scenario and period (守信激励报告)"
 )
@@ -174,3 +196,21 @@ def get_effect(
     if since > until:
         raise InputError(f"since ({since}) is after until ({until})", field="since")
     return EffectReport.model_validate(effect_report(store, key, since, until, scenario))
+
+
+def commitment_public(c: Commitment, day: date) -> dict[str, object]:
+    state = c.state(day)
+    return {
+        "commitment_id": c.commitment_id,
+        "subject": c.shown,
+        "matter": c.matter,
+        "content": c.content,
+        "authority": c.authority,
+        "committed": c.committed.isoformat(),
+        "deadline": c.deadline.isoformat(),
+        "fulfilled": c.fulfilled and c.fulfilled.isoformat(),
+        "state": state,
+        "state_label": STATE_WORDS[state],
+        "breach_date": c.breach_date and c.breach_date.isoformat(),
+        "breach_reason": c.breach_reason,
+    }

@@ -142,3 +142,25 @@ class EffectReport(Mirror):
     since: str
     until: str
     scenarios: list[EffectRow]
+
+
+class CommitmentPublic(Mirror):
+    commitment_id: str
+    subject: str = Field(description="the USCC, or the masked ID number")
+    matter: str
+    content: str
+    authority: str
+    committed: str
+    deadline: str
+    fulfilled: str | None
+    state: Literal["open", "kept", "broken"]
+    state_label: str
+    breach_date: str | None
+    breach_reason: str | None
+
+
+class CommitmentList(Mirror):
+    on: str
+    counts: dict[str, int]
+    total: int
+    items: list[CommitmentPublic]

@@ -318,7 +318,8 @@ def statement_needed(conn: sqlite3.Connection, statement: str) -> bool:
 
 
 # 信易+ window checks (linkrisk/incentives, api/window_log.py): one row per check and scenario,
-# with what the window then did (applied / overridden, and why). A person is recorded by the
+# with what the window then did (applied / overridden, and why); and the 信用承诺 commitments
+# (linkrisk/incentives/commitment_book.py) with their breaches. A person is recorded by the
 # keyed hash (subject) and the masked number (query), never the number itself.
 MEASURE_CHECKS = """
 CREATE TABLE IF NOT EXISTS measure_checks (
@@ -348,7 +349,22 @@ CREATE TABLE IF NOT EXISTS measure_feedback (
   at TEXT NOT NULL,
   PRIMARY KEY (check_id, scenario, measure_id)
 );
-ALTER TABLE check_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'credit'
+ALTER TABLE check_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'credit';
+CREATE TABLE IF NOT EXISTS commitments (
+  commitment_id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  shown TEXT NOT NULL,
+  matter TEXT NOT NULL,
+  content TEXT,
+  committed TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  authority TEXT NOT NULL,
+  requires_fulfilment INTEGER NOT NULL DEFAULT 0,
+  fulfilled TEXT,
+  breach_date TEXT,
+  breach_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS commitments_subject ON commitments (subject)
 """
 
 #: (version, script). Append only: a released migration is never edited.

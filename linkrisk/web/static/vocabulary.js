@@ -131,6 +131,10 @@ export const VOCABULARY = {
     "inspection_abnormal": {
       "zh": "抽查结果异常",
       "en": "abnormal inspection result"
+    },
+    "commitment_breach": {
+      "zh": "违背信用承诺",
+      "en": "broken credit commitment"
     }
   },
   "severity": {
