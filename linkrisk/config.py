@@ -70,6 +70,9 @@ class Settings(BaseSettings):
         None,
         description="TOML catalogue of 信易+ / 联合奖惩 measures (default: the illustrative one)",
     )
+    personal_points: Path | None = Field(
+        None, description="TOML point rules of the personal credit score (default: illustrative)"
+    )
 
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"

@@ -25,6 +25,7 @@ from linkrisk.api.deps import SECURITY_SCHEMES, RoleCheck
 from linkrisk.api.guard import AddressGuard
 from linkrisk.api.middleware import AuditMiddleware
 from linkrisk.api.routes import admin, checks, health, investigator, lender, regulator
+from linkrisk.api.routes import personal as personal_routes  # 商鼎分-style personal score
 from linkrisk.api.routes import window as window_routes  # 信易+ service windows
 from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
@@ -123,7 +124,17 @@ def _document(doc: dict[str, Any], roles: dict[tuple[str, str], list[str]]) -> d
 
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    m.router for m in (health, lender, investigator, checks, regulator, admin, window_routes)
+    m.router
+    for m in (
+        health,
+        lender,
+        investigator,
+        checks,
+        regulator,
+        admin,
+        window_routes,
+        personal_routes,
+    )
 )
 
 

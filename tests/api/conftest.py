@@ -101,4 +101,16 @@ def make_keys(client: TestClient, city: City) -> Keys:
         evidence_sha256=EVIDENCE_SHA256,
         evidence_date=today - dt.timedelta(days=1),
     )
+    for org in ("district-hall", LENDER_ORG):  # the person P1's own authorisation of its score
+        create_consent(
+            store,
+            org=org,
+            sid=city.p1_id,
+            purpose="personal_score",
+            valid_from=today - dt.timedelta(days=1),
+            valid_until=today + dt.timedelta(days=30),
+            evidence_sha256=EVIDENCE_SHA256,
+            evidence_date=today - dt.timedelta(days=1),
+            person_key=services_of(client).settings.id_hash_key.get_secret_value().encode(),
+        )
     return Keys(**made)

@@ -90,6 +90,20 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/measures"): {"url": "/v1/measures"},
         ("GET", "/v1/measures/effect"): {"url": "/v1/measures/effect"},
         ("GET", "/v1/commitments"): {"url": "/v1/commitments"},
+        ("POST", "/v1/personal-scores"): {
+            "url": "/v1/personal-scores",
+            "json": {"id_number": city.p1_id},
+        },
+        ("POST", "/v1/personal-consents"): {
+            "url": "/v1/personal-consents",
+            "json": {
+                "id_number": city.p2_id,
+                "valid_from": "2025-01-01",
+                "valid_until": "2025-12-31",
+                "evidence_sha256": EVIDENCE_SHA256,
+                "evidence_date": "2024-12-31",
+            },
+        },
         ("POST", "/v1/window/checks"): {"url": "/v1/window/checks", "json": {"uscc": city.a}},
         ("POST", "/v1/window/feedback"): {
             "url": "/v1/window/feedback",
