@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from linkrisk.api.auth import ApiKey, Role, now_iso
+from linkrisk.api.auth import ApiKey, now_iso
 from linkrisk.errors import Conflict, InputError, NotFound
 from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.loaders.scrub import scrub_text
@@ -109,18 +109,22 @@ def record_feedback(
 
 
 def effect_report(
-    store: EmbeddedStore, key: ApiKey, since: date, until: date, scenario: str | None = None
+    store: EmbeddedStore,
+    since: date,
+    until: date,
+    scenario: str | None = None,
+    org: str | None = None,
 ) -> dict[str, Any]:
     """Per scenario over [since, until]: checks, distinct subjects by outcome, feedback and
-    the override reasons (most frequent first). Regulators and admins see every window."""
+    the override reasons (most frequent first); of one window organisation, or all."""
     where = "substr(checked_at, 1, 10) BETWEEN ? AND ?"
     params: list[Any] = [since.isoformat(), until.isoformat()]
     if scenario:
         where += " AND scenario = ?"
         params.append(scenario)
-    if key.role not in (Role.REGULATOR, Role.ADMIN):
+    if org is not None:
         where += " AND org = ?"
-        params.append(key.org)
+        params.append(org)
     checks = store.execute(
         f"SELECT scenario, outcome, COUNT(*), COUNT(DISTINCT subject) FROM measure_checks"
         f" WHERE {where} GROUP BY scenario, outcome",

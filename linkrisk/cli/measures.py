@@ -186,3 +186,45 @@ def batch(
             ["场景", *OUTCOMES],
             [(n, *(counts[(n, o)] for o in OUTCOMES)) for n in names],
         )
+
+
+@measures_app.command("effect")
+def effect(
+    since: Annotated[str | None, typer.Option(help="first day (default: 30 days ago)")] = None,
+    until: Annotated[str | None, typer.Option(help="last day (default: today)")] = None,
+    scenario: ScenarioOption = None,
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """The measures' effect (守信激励报告): window checks per scenario and outcome, feedback,
+    overrides and their reasons."""
+    from datetime import timedelta
+
+    from linkrisk.api.window_log import effect_report
+    from linkrisk.graph.open import open_embedded
+    from linkrisk.loaders.normalise import parse_date
+
+    last = parse_date(until, "until") if until else date.today()
+    first = parse_date(since, "since") if since else last - timedelta(days=30)
+    store = open_embedded()
+    try:
+        report = effect_report(store, first, last, scenario)
+    finally:
+        store.close()
+    if json:
+        print_json(report)
+        return
+    print_table(
+        f"措施实施效果 {first} – {last}",
+        ["场景", "核查", *OUTCOMES, "已执行", "不予执行", "主要理由"],
+        [
+            (
+                r["scenario"],
+                r["checks"],
+                *(r["outcomes"].get(o, {}).get("checks", 0) for o in OUTCOMES),
+                r["feedback"].get("applied", 0),
+                r["feedback"].get("overridden", 0),
+                "; ".join(f"{x['reason']} ×{x['count']}" for x in r["override_reasons"][:3]),
+            )
+            for r in report["scenarios"]
+        ],
+    )

@@ -59,3 +59,29 @@ def test_batch_writes_one_row_per_code(city: City, tmp_path: Path) -> None:
     assert rows[3]["信易医"] == "eligible" and rows[4]["信易医"] == "not_found"
     text = out.read_text(encoding="utf-8")
     assert city.p1_id not in text and stranger not in text
+
+
+def test_effect_report_from_the_command_line(city: City, client: object, keys: object) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.api.conftest import Keys
+
+    assert isinstance(client, TestClient) and isinstance(keys, Keys)
+    headers = keys.headers("window")
+    made = client.post(
+        "/v1/window/checks", json={"uscc": city.b, "scenario": "政府采购"}, headers=headers
+    )
+    check = made.json()
+    done = client.post(
+        "/v1/window/feedback",
+        json={"check_id": check["check_id"], "scenario": "政府采购", "measure_id": "zfcg-bar",
+              "action": "overridden", "reason": "法院已撤销失信决定"},
+        headers=headers,
+    )  # fmt: skip
+    assert done.status_code == 201, done.text
+    report = json.loads(run("measures", "effect", "--json"))
+    (row,) = report["scenarios"]
+    assert row["scenario"] == "政府采购" and row["checks"] == 1
+    assert row["override_reasons"] == [{"reason": "法院已撤销失信决定", "count": 1}]
+    table = run("measures", "effect")
+    assert "措施实施效果" in table and "×1" in table  # (cells wrap at the test terminal width)

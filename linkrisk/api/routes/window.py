@@ -195,7 +195,7 @@ def get_effect(
     since = since or until - timedelta(days=30)
     if since > until:
         raise InputError(f"since ({since}) is after until ({until})", field="since")
-    return EffectReport.model_validate(effect_report(store, key, since, until, scenario))
+    return EffectReport.model_validate(effect_report(store, since, until, scenario))
 
 
 def commitment_public(c: Commitment, day: date) -> dict[str, object]:
