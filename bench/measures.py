@@ -247,16 +247,15 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=2_000_000)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--batch", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=1_000_000, help="0: no batch part")
     args = parser.parse_args()
     settings, usccs, key = prepare(args.subjects)
     results: dict[str, Any] = {"subjects": args.subjects}
     results["single"] = single_checks(args, settings, usccs, key)
-    results["batch"] = batch(args.batch, settings)
-    results["targets"] = {
-        "single p99 <= 10 ms": results["single"]["checks"]["p99_ms"] <= 10,
-        "batch of 1,000,000 <= 60 s": results["batch"]["total_seconds"] <= 60,
-    }
+    results["targets"] = {"single p99 <= 10 ms": results["single"]["checks"]["p99_ms"] <= 10}
+    if args.batch:
+        results["batch"] = batch(args.batch, settings)
+        results["targets"]["batch of 1,000,000 <= 60 s"] = results["batch"]["total_seconds"] <= 60
     results["note"] = "2 CPUs shared with other engineers' jobs: figures are contended"
     write_result("measures", results)
 

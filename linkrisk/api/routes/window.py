@@ -71,9 +71,11 @@ async def list_measures(
     response_model=WindowCheckPublic,
     responses=may_answer(404),
 )
-def create_window_check(
+async def create_window_check(
     body: WindowCheckCreate, key: Window, state: AppState, services: AppServices, ctx: Context
 ) -> JSONResponse:
+    # on the event loop, like the lender's score (bench/measures.py): the rules read cached
+    # arrays and the check's rows are one short SQLite insert; a thread-pool hop cost more
     id_key = services.settings.id_hash_key.get_secret_value().encode()
     subject = window_subject(body.uscc, body.id_number, id_key)
     ctx.touch(subject.sid)
