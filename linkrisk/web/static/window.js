@@ -72,8 +72,8 @@ export class WindowDesk {
 
   measure(answer, s, m) {
     const facts = h("ul", { class: "facts" },
-      m.facts.map((f) => h("li", { class: f.held !== f.negated ? "held" : "not-held" },
-        f.held !== f.negated ? "✔ " : "✘ ", f.negated ? "排除条件：" : "", f.text, f.parties?.length ? `（${f.parties.join("、")}）` : "")));
+      m.facts.map((f) => h("li", { class: f.held !== Boolean(f.negated) ? "held" : "not-held" },
+        f.held !== Boolean(f.negated) ? "✔ " : "✘ ", f.negated ? "排除条件：" : "", f.text, f.parties?.length ? `（${f.parties.join("、")}）` : "")));
     const box = h("div", { class: `measure ${m.applies ? "applies" : "not-applies"}`, dataset: { measure: m.id } },
       h("div", {}, h("span", { class: `effect effect-${m.effect}` }, m.effect_label), " ",
         h("strong", {}, m.name), m.applies ? " · 适用" : " · 不适用"),
