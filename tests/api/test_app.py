@@ -159,9 +159,9 @@ def test_role_matrix(make_client: AppFactory, city: City) -> None:
     # one anonymous request per operation, from one address: more than the default budget
     client = make_client(rate_limit_unauthenticated_per_minute=10_000)
     keys = make_keys(client, city)
-    consent_id = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"][0][
-        "consent_id"
-    ]
+    listed = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"]
+    # the lender's consent for subject A (the persons' personal-score consents stay unrevoked)
+    consent_id = next(c for c in listed if c["purpose"] == "credit_application")["consent_id"]
     samples = sample_requests(city, consent_id)
     for (method, _path), roles in operations(client).items():
         request = samples[(method, _path)]
