@@ -32,6 +32,7 @@ from linkrisk.incentives import (
 )
 from linkrisk.incentives.check import NOT_FOUND, scenarios_of
 from linkrisk.incentives.commitment_book import CommitmentBook, Records
+from linkrisk.incentives.rules import leaves
 from linkrisk.loaders.identifiers import (
     check_resident_id,
     compact_code,
@@ -46,6 +47,7 @@ from linkrisk.loaders.normalise import codes as normalise_codes
 from linkrisk.loaders.spreadsheet import SafeCsvWriter
 
 _FACTS = "incentive_facts"
+_WARM = "incentive_facts_warm"
 _PLAIN = re.compile(r"[^\"\\,\r\n]+")  # scenario names are written into JSON and CSV as they are
 
 
@@ -60,6 +62,21 @@ def facts_of(state: ServingState, records: Records | None = None) -> SubjectFact
         facts = SubjectFacts(state.snapshot, state.scores.tier, commitments)
         state.caches[_FACTS] = facts
     return facts
+
+
+def facts_ready(state: ServingState) -> bool:
+    """Whether ``state``'s facts are built, every rule's array included (the first check of a
+    state builds them: seconds on a large city, so the route runs that one off the loop)."""
+    return _WARM in state.caches
+
+
+def warm_facts(state: ServingState, catalogue: Catalogue, records: Records | None) -> None:
+    """Build the facts and every catalogue rule's array over ``state``."""
+    facts = facts_of(state, records)
+    for measure in catalogue.measures:
+        for leaf in leaves(measure.rule):
+            facts.value(leaf)
+    state.caches[_WARM] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,8 @@ def window_check(
     records: Records | None = None,
 ) -> dict[str, Any]:
     """The check's answer (without its id): outcomes, measures, facts and legal bases."""
+    if not facts_ready(state):
+        warm_facts(state, catalogue, records)
     facts = facts_of(state, records)
     result = check_subject(catalogue, facts, subject.sid, scenario, date.today())
     result["query"] = subject.query

@@ -14,11 +14,18 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from linkrisk.api.auth import ApiKey, Role
 from linkrisk.api.checks import person_entries
 from linkrisk.api.deps import AppServices, AppState, Context, MeasureReader, Store, Window, allow
-from linkrisk.api.measures import MeasureChecks, organisation_list, window_check, window_subject
+from linkrisk.api.measures import (
+    MeasureChecks,
+    facts_ready,
+    organisation_list,
+    window_check,
+    window_subject,
+)
 from linkrisk.api.routes import may_answer
 from linkrisk.api.routes.checks import job_public
 from linkrisk.api.schemas import JobPublic
@@ -80,7 +87,11 @@ async def create_window_check(
     subject = window_subject(body.uscc, body.id_number, id_key)
     ctx.touch(subject.sid)
     ctx.purpose = f"measures:{body.scenario or 'all'}"
-    result = window_check(services.catalogue, state, subject, body.scenario, services.store)
+    args = (services.catalogue, state, subject, body.scenario, services.store)
+    if facts_ready(state):
+        result = window_check(*args)
+    else:  # the first check of a state builds the facts (seconds on a large city): off the loop
+        result = await run_in_threadpool(window_check, *args)
     recorded = {**result, "subject": subject.sid}
     result["check_id"] = record_check(services.store, key, subject.query, recorded)
     return JSONResponse(result)
