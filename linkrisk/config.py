@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         None, description="TOML file with extra header aliases per source kind (see README)"
     )
 
+    measures_catalogue: Path | None = Field(
+        None,
+        description="TOML catalogue of 信易+ / 联合奖惩 measures (default: the illustrative one)",
+    )
+    personal_points: Path | None = Field(
+        None, description="TOML point rules of the personal credit score (default: illustrative)"
+    )
+
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("neo4j")

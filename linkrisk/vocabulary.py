@@ -63,6 +63,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "red_list": ("守信激励（红名单）", "red list (honours)"),
         "inspection_abnormal": ("抽查结果异常", "abnormal inspection result"),
         "sanction": ("制裁名单", "sanctions list"),
+        "commitment_breach": ("违背信用承诺", "broken credit commitment"),
     },
     "severity": {
         "minor": ("一般", "minor"),

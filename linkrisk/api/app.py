@@ -34,7 +34,9 @@ from linkrisk.api.routes import (
     lender,
     regulator,
 )
+from linkrisk.api.routes import personal as personal_routes  # 商鼎分-style personal score
 from linkrisk.api.routes import registry as registry_routes  # issue 19: 工商信息, history
+from linkrisk.api.routes import window as window_routes  # 信易+ service windows
 from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
 from linkrisk.api.state import ScoresLoader
@@ -143,6 +145,8 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         inspectors,
         admin,
         registry_routes,
+        window_routes,
+        personal_routes,
     )
 )
 

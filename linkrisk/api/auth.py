@@ -35,6 +35,7 @@ class Role(StrEnum):
     INVESTIGATOR = "investigator"  # 稽查 / 信用办 analyst: the graph around firms
     REGULATOR = "regulator"  # 执法部门: 双随机 plans, batch credit checks
     ADMIN = "admin"  # keys, consents, audit
+    WINDOW = "window"  # 信易+ service window: measure checks and feedback, nothing of the graph
 
 
 class AuthState(StrEnum):

@@ -23,7 +23,12 @@ from enum import StrEnum
 from linkrisk.api.auth import now_iso
 from linkrisk.errors import ConsentRequired, InputError, NotFound
 from linkrisk.graph.embedded.store import EmbeddedStore
-from linkrisk.loaders.identifiers import compact_code, organisation_problem
+from linkrisk.loaders.identifiers import (
+    check_resident_id,
+    compact_code,
+    organisation_problem,
+    person_sid,
+)
 
 
 class Purpose(StrEnum):
@@ -33,6 +38,7 @@ class Purpose(StrEnum):
     CREDIT_REVIEW = "credit_review"  # 授信审查 / 贷中审查
     POST_LOAN_MONITORING = "post_loan_monitoring"  # 贷后管理
     GUARANTEE_REVIEW = "guarantee_review"  # 担保资格审查
+    PERSONAL_SCORE = "personal_score"  # 个人信用分查询 (a person's own authorisation)
 
 
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
@@ -114,12 +120,19 @@ def create_consent(
     evidence_date: date,
     reference: str | None = None,
     created_by: str | None = None,
+    person_key: bytes | None = None,
 ) -> Consent:
     """Record a consent; the subject must be an organisation's USCC (not a number that is also
     a resident ID number), the period must not be empty, and the evidence is the SHA-256 of the
-    signed authorisation and the day it was signed."""
+    signed authorisation and the day it was signed. With ``person_key`` the subject is a
+    person's resident ID number instead, hashed here (the personal credit score's consent)."""
     sid = compact_code(sid)
-    problem = organisation_problem(sid)
+    if person_key is not None:
+        id_problem = check_resident_id(sid)
+        if id_problem is not None:
+            raise InputError(f"not a valid resident ID number: {id_problem}", field="id_number")
+        sid = person_sid(sid, person_key)
+    problem = None if person_key is not None else organisation_problem(sid)
     if problem is not None:  # the value is not repeated: it may be an ID number
         raise InputError(f"the consent's subject is not a valid USCC: {problem}", field="uscc")
     try:

@@ -22,6 +22,7 @@ DEMO_ORGS = {
     Role.INVESTIGATOR: "demo-credit-office",
     Role.REGULATOR: "demo-market-regulator",
     Role.ADMIN: "demo-ops",
+    Role.WINDOW: "demo-service-window",
 }
 DEMO_SUBJECTS = 5
 
@@ -119,6 +120,12 @@ def curl_examples(
             "# regulator: batch credit check (信用核查), sampling plans",
             _curl(k, f"{base}/v1/checks", f'{{"usccs": ["{uscc}"]}}'),
             _curl(k, f"{base}/v1/plans"),
+        ]
+    if "window" in keys:
+        k = keys["window"]
+        lines += [
+            "# window (信易+ service window): the measures that apply to a subject",
+            _curl(k, f"{base}/v1/window/checks", f'{{"uscc": "{uscc}", "scenario": "信易贷"}}'),
         ]
     if "admin" in keys:
         k = keys["admin"]

@@ -126,6 +126,9 @@ Checker = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR))]  
 #: check jobs' results: the roles that may create a job (narrowed per job) and admins
 JobReader = Annotated[ApiKey, Depends(allow(Role.REGULATOR, Role.INVESTIGATOR, Role.ADMIN))]
 
+Window = Annotated[ApiKey, Depends(allow(Role.WINDOW))]  # 信易+ window: checks and feedback
+MeasureReader = Annotated[ApiKey, Depends(allow(Role.WINDOW, Role.REGULATOR, Role.ADMIN))]
+
 AppServices = Annotated[Services, Depends(get_services)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 AppState = Annotated[ServingState, Depends(get_state)]

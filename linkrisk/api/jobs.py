@@ -17,6 +17,7 @@ with the reason; it is applied whenever a job is created, finishes, is listed or
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -25,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from linkrisk.api.auth import ApiKey, Role, now_iso
 from linkrisk.api.checks import CSV_COLUMNS, Entry, check_entries, csv_row
@@ -50,12 +52,16 @@ class JobInfo:
     finished: str | None
     error: str | None
     persons: bool = False  # checked persons by ID number: for regulator keys only
+    kind: str = "credit"  # credit (信用核查) | measures (信易+ window batch, api/measures.py)
 
     def readable_by(self, key: ApiKey) -> bool:
         """Admin keys, and keys of its organisation whose role may create such a job."""
         if key.role is Role.ADMIN:
             return True
-        roles = {Role.REGULATOR} if self.persons else {Role.REGULATOR, Role.INVESTIGATOR}
+        if self.kind == "measures":
+            roles = {Role.WINDOW, Role.REGULATOR}
+        else:
+            roles = {Role.REGULATOR} if self.persons else {Role.REGULATOR, Role.INVESTIGATOR}
         return key.org == self.org and key.role in roles
 
     @property
@@ -64,13 +70,13 @@ class JobInfo:
 
 
 _COLUMNS = (
-    "job_id, org, key_id, status, total, done, snapshot_id, created, finished, error, persons"
+    "job_id, org, key_id, status, total, done, snapshot_id, created, finished, error, persons, kind"
 )
 FINISHED = ("done", "failed")
 
 
 def _job(row: tuple[object, ...]) -> JobInfo:
-    jid, org, kid, status, total, done, snap, created, finished, error, persons = row
+    jid, org, kid, status, total, done, snap, created, finished, error, persons, kind = row
     return JobInfo(
         str(jid),
         str(org),
@@ -83,7 +89,39 @@ def _job(row: tuple[object, ...]) -> JobInfo:
         None if finished is None else str(finished),
         None if error is None else str(error),
         bool(persons),
+        str(kind),
     )
+
+
+class JobRunner(Protocol):
+    """What a kind of job computes for a chunk of entries, rendered: one JSON text per entry
+    and the chunk's CSV lines (every cell made safe, ``SafeCsvWriter``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def columns(self) -> Sequence[str]: ...
+
+    def render(self, state: ServingState, entries: Sequence[Entry]) -> tuple[list[str], str]: ...
+
+
+class CreditChecks:
+    """The credit check (信用核查) job: ``check_entries`` per chunk."""
+
+    kind = "credit"
+    columns = CSV_COLUMNS
+
+    def __init__(self, tier_labels: Mapping[str, str]) -> None:
+        self._labels = dict(tier_labels)
+
+    def render(self, state: ServingState, entries: Sequence[Entry]) -> tuple[list[str], str]:
+        results = check_entries(state, entries, self._labels)
+        buffer = io.StringIO()
+        writer = SafeCsvWriter(buffer)  # an input echoed as "=1+2" stays text
+        for result in results:
+            writer.writerow(csv_row(result))
+        return [json.dumps(r, ensure_ascii=False) for r in results], buffer.getvalue()
 
 
 class CheckJobs:
@@ -105,19 +143,37 @@ class CheckJobs:
         self.quota_bytes = quota_bytes
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkrisk-check")
 
-    def submit(self, key: ApiKey, state: ServingState, entries: Sequence[Entry]) -> JobInfo:
+    def submit(
+        self,
+        key: ApiKey,
+        state: ServingState,
+        entries: Sequence[Entry],
+        runner: JobRunner | None = None,
+    ) -> JobInfo:
         self.clean_up(key.org)
+        chosen: JobRunner = runner or CreditChecks(self._labels)
         job_id = "j_" + secrets.token_hex(8)
         persons = any(e.kind == "person" for e in entries)
         self._store.execute(
             f"INSERT INTO check_jobs ({_COLUMNS})"
-            " VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, NULL, NULL, ?)",
-            (job_id, key.org, key.key_id, len(entries), state.version, now_iso(), int(persons)),
+            " VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, NULL, NULL, ?, ?)",
+            (
+                job_id,
+                key.org,
+                key.key_id,
+                len(entries),
+                state.version,
+                now_iso(),
+                int(persons),
+                chosen.kind,
+            ),
         )
-        self._pool.submit(self._run, job_id, state, list(entries))
+        self._pool.submit(self._run, job_id, state, list(entries), chosen)
         return self.get(job_id, key)
 
-    def _run(self, job_id: str, state: ServingState, entries: list[Entry]) -> None:
+    def _run(
+        self, job_id: str, state: ServingState, entries: list[Entry], runner: JobRunner
+    ) -> None:
         self._store.execute("UPDATE check_jobs SET status = 'running' WHERE job_id = ?", (job_id,))
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -127,17 +183,15 @@ class CheckJobs:
                 csv_tmp.open("w", newline="", encoding="utf-8") as cs,
             ):
                 writer = SafeCsvWriter(cs)  # an input echoed as "=1+2" stays text
-                writer.writerow(CSV_COLUMNS)
+                writer.writerow(runner.columns)
                 js.write(f'{{"job": "{job_id}", "snapshot": "{state.version}", "results": [\n')
                 for start in range(0, len(entries), CHUNK):
-                    results = check_entries(state, entries[start : start + CHUNK], self._labels)
-                    for i, result in enumerate(results):
-                        sep = ",\n" if start + i else ""
-                        js.write(sep + json.dumps(result, ensure_ascii=False))
-                        writer.writerow(csv_row(result))
+                    items, lines = runner.render(state, entries[start : start + CHUNK])
+                    js.write((",\n" if start else "") + ",\n".join(items))
+                    cs.write(lines)
                     self._store.execute(
                         "UPDATE check_jobs SET done = ? WHERE job_id = ?",
-                        (start + len(results), job_id),
+                        (start + len(items), job_id),
                     )
                 js.write("\n]}\n")
             json_tmp.replace(self._path(job_id, "json"))
@@ -172,7 +226,9 @@ class CheckJobs:
         if not job.readable_by(key):
             raise Forbidden(
                 f"check job {job_id} checked persons by ID number: its results are for"
-                " regulator keys of the organisation",
+                " regulator keys of the organisation"
+                if job.persons and job.kind == "credit"
+                else f"check job {job_id} is not for {key.role.value} keys",
                 role=key.role.value,
             )
         if job.status in FINISHED and self._expired_by_age(job):

@@ -26,6 +26,7 @@ from linkrisk.graph.embedded.store import EmbeddedStore
 from linkrisk.graph.open import open_embedded, open_store
 from linkrisk.graph.snapshot.arrays import CURRENT
 from linkrisk.graph.store import GraphStore
+from linkrisk.incentives import Catalogue, load_catalogue
 
 
 @dataclass(slots=True)
@@ -43,6 +44,7 @@ class Services:
     plan_worker: PlanWorker
     consents: ConsentChecker
     audit_writer: AuditBatcher
+    catalogue: Catalogue  # 信易+ / 联合奖惩 measures (settings.measures_catalogue)
 
     def close(self) -> None:
         self.plan_worker.close()
@@ -93,6 +95,7 @@ def build_services(settings: Settings, scores_loader: ScoresLoader | None = None
         plan_worker=PlanWorker(),
         consents=ConsentChecker(store),
         audit_writer=AuditBatcher(audit),
+        catalogue=load_catalogue(settings.measures_catalogue),
     )
     holder.load_now()
     return services

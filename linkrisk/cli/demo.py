@@ -167,6 +167,9 @@ def demo(
                 plain(f"  rejected rows of {Path(r.file).name}: {r.rejects_path}")
         info["rows_loaded"] = sum(r.rows_ok for r in reports)
         info["rows_rejected"] = sum(r.rows_rejected for r in reports)
+        commitments = files / "commitments" / "承诺.csv"  # 信用承诺 (demo/commitments.py)
+        if commitments.exists():
+            info["commitments"] = _load_commitments(commitments, ops, store, settings)
 
     with _step("3. snapshot (point-in-time CSR arrays)", summary) as info:
         path = build_snapshot(
@@ -205,3 +208,17 @@ def demo(
         from linkrisk.cli.api import serve as serve_api
 
         serve_api(host=None, port=port, workers=1)
+
+
+def _load_commitments(path: Path, ops: Any, graph: Any, settings: Settings) -> dict[str, int]:
+    """Record the city's commitments and write their breaches as events (before the snapshot,
+    so that risk and the measures see them)."""
+    from linkrisk.incentives.commitment_book import CommitmentBook
+    from linkrisk.incentives.commitments import read_commitments
+
+    found, rejected = read_commitments(path, settings.id_hash_key.get_secret_value().encode())
+    book = CommitmentBook(ops)
+    book.save(found)
+    breaches = book.scan(graph, date.today())
+    plain(f"  {len(found)} commitments, {len(breaches)} broken (违诺), {len(rejected)} refused")
+    return {"commitments": len(found), "breaches": len(breaches), "refused": len(rejected)}

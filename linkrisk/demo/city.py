@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from linkrisk.demo import dirty, offshore, render, render_events
 from linkrisk.demo.assemble import MONTHS, build_city
+from linkrisk.demo.commitments import write_commitments
 from linkrisk.demo.draws import stream
 from linkrisk.demo.ground import ground_truth
 from linkrisk.demo.model import City
@@ -141,6 +142,7 @@ def generate_city(
     }
     dp = dirty.plan(stream(seed, "dirty"), rows, dirty_rate)
     written = _write(city, out_dir, dp, as_of, step)
+    write_commitments(city, out_dir, seed, as_of)  # 信用承诺: commitments/承诺.csv
     truth = ground_truth(city, subjects=subjects, seed=seed, as_of=as_of, dirty_rate=dirty_rate)
     path = out_dir / "ground_truth.json"
     path.write_text(

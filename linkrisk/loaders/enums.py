@@ -145,6 +145,7 @@ EVENT_TYPE = EnumMap(
         EventType.SANCTION: (
             "制裁", "制裁名单", "制裁清单", "出口管制", "不可靠实体清单", "观察名单",
         ),
+        EventType.COMMITMENT_BREACH: ("违背信用承诺", "违诺", "失信承诺"),
     },
 )  # fmt: skip
 

@@ -60,6 +60,7 @@ class EventType(StrEnum):
     RED_LIST = "red_list"  # 守信激励 / 红名单 / 荣誉
     INSPECTION_ABNORMAL = "inspection_abnormal"  # abnormal 双随机 result, recorded by linkrisk
     SANCTION = "sanction"  # 制裁: a sanctions or watch list from outside the credit system
+    COMMITMENT_BREACH = "commitment_breach"  # 违背信用承诺, recorded by linkrisk (incentives)
 
 
 class Severity(StrEnum):

@@ -31,6 +31,7 @@ class Keys:
     investigator_pii: str
     regulator: str
     admin: str
+    window: str  # 信易+ service window
 
     def headers(self, role: str) -> dict[str, str]:
         return {"X-API-Key": getattr(self, role)}
@@ -90,6 +91,7 @@ def make_keys(client: TestClient, city: City) -> Keys:
         "investigator_pii": create_key(store, "investigator", "city-credit-office", ["pii"])[1],
         "regulator": create_key(store, "regulator", "city-amr")[1],
         "admin": create_key(store, "admin", "ops")[1],
+        "window": create_key(store, "window", "district-hall")[1],
     }
     today = dt.date.today()
     create_consent(
@@ -102,4 +104,16 @@ def make_keys(client: TestClient, city: City) -> Keys:
         evidence_sha256=EVIDENCE_SHA256,
         evidence_date=today - dt.timedelta(days=1),
     )
+    for org in ("district-hall", LENDER_ORG):  # the person P1's own authorisation of its score
+        create_consent(
+            store,
+            org=org,
+            sid=city.p1_id,
+            purpose="personal_score",
+            valid_from=today - dt.timedelta(days=1),
+            valid_until=today + dt.timedelta(days=30),
+            evidence_sha256=EVIDENCE_SHA256,
+            evidence_date=today - dt.timedelta(days=1),
+            person_key=services_of(client).settings.id_hash_key.get_secret_value().encode(),
+        )
     return Keys(**made)

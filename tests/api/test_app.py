@@ -121,6 +121,39 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("POST", "/v1/inspectors/{inspector_id}/retire"): {"url": "/v1/inspectors/NOPE/retire"},
         ("GET", "/v1/audit"): {"url": "/v1/audit"},
         ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
+        # 信易+ service windows (routes/window.py)
+        ("GET", "/v1/measures"): {"url": "/v1/measures"},
+        ("GET", "/v1/measures/effect"): {"url": "/v1/measures/effect"},
+        ("GET", "/v1/commitments"): {"url": "/v1/commitments"},
+        ("POST", "/v1/personal-scores"): {
+            "url": "/v1/personal-scores",
+            "json": {"id_number": city.p1_id},
+        },
+        ("POST", "/v1/personal-consents"): {
+            "url": "/v1/personal-consents",
+            "json": {
+                "id_number": city.p2_id,
+                "valid_from": "2025-01-01",
+                "valid_until": "2025-12-31",
+                "evidence_sha256": EVIDENCE_SHA256,
+                "evidence_date": "2024-12-31",
+            },
+        },
+        ("POST", "/v1/window/checks"): {"url": "/v1/window/checks", "json": {"uscc": city.a}},
+        ("POST", "/v1/window/feedback"): {
+            "url": "/v1/window/feedback",
+            "json": {
+                "check_id": "mc_0",
+                "scenario": "信易贷",
+                "measure_id": "m",
+                "action": "applied",
+            },
+        },
+        ("POST", "/v1/window/batches"): {"url": "/v1/window/batches", "json": {"usccs": [city.a]}},
+        ("GET", "/v1/window/batches/{job_id}"): {"url": "/v1/window/batches/j_0000000000000000"},
+        ("GET", "/v1/window/batches/{job_id}/result"): {
+            "url": "/v1/window/batches/j_0000000000000000/result"
+        },
     }
 
 
@@ -161,9 +194,9 @@ def test_role_matrix(make_client: AppFactory, city: City) -> None:
     # one anonymous request per operation, from one address: more than the default budget
     client = make_client(rate_limit_unauthenticated_per_minute=10_000)
     keys = make_keys(client, city)
-    consent_id = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"][0][
-        "consent_id"
-    ]
+    listed = client.get("/v1/consents", headers=keys.headers("admin")).json()["items"]
+    # the lender's consent for subject A (the persons' personal-score consents stay unrevoked)
+    consent_id = next(c for c in listed if c["purpose"] == "credit_application")["consent_id"]
     samples = sample_requests(city, consent_id)
     for (method, _path), roles in operations(client).items():
         request = samples[(method, _path)]

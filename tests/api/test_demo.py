@@ -16,7 +16,7 @@ from tests.api.conftest import services_of
 def test_demo_keys_and_examples(client: TestClient, city: City) -> None:
     services = services_of(client)
     keys = create_demo_keys(services.settings, services.store)
-    assert set(keys) == {"lender", "investigator", "regulator", "admin"}
+    assert set(keys) == {"lender", "investigator", "regulator", "admin", "window"}
     consents, total = list_consents(services.store, org=DEMO_ORGS[Role.LENDER])
     # first one enterprise per tier that has one (A: C, C: A, D: B), then the rest (D)
     assert total == 4 and {c.sid for c in consents} == {city.a, city.b, city.c, city.d}

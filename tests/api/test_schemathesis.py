@@ -81,6 +81,14 @@ BEYOND_THE_SCHEMA = {
     ("POST", "/v1/plans/{plan_id}/draw"): "a revealed seed matches the plan's sealed commitment",
     ("POST", "/v1/plans/{plan_id}/results"): "inspection results of the drawn subjects",
     ("POST", "/v1/consents"): "the USCC, a period that ends after it starts, a signed date",
+    # 信易+ windows, the measures' effect and the personal score (routes/window.py, personal.py)
+    ("GET", "/v1/measures"): "a scenario of the deployment's catalogue",
+    ("GET", "/v1/measures/effect"): "a period that ends after it starts",
+    ("POST", "/v1/window/checks"): "USCC and ID-number check characters, a catalogue scenario",
+    ("POST", "/v1/window/feedback"): "a measure that applied in the window's own check",
+    ("POST", "/v1/window/batches"): "scenarios of the deployment's catalogue",
+    ("POST", "/v1/personal-scores"): "USCC and ID-number check characters",
+    ("POST", "/v1/personal-consents"): "the ID number's check digit, a period, a signed date",
 }
 
 HOSTILE = st.one_of(

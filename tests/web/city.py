@@ -38,7 +38,7 @@ def build_city(root: Path, *, subjects: int = 2000, seed: int = 7) -> City:
     try:
         keys = {
             role: create_key(operational, role, org=f"web-test-{role}")[1]
-            for role in ("investigator", "regulator", "admin", "lender")
+            for role in ("investigator", "regulator", "admin", "lender", "window")
         }
     finally:
         operational.close()

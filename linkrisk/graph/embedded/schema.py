@@ -343,6 +343,56 @@ def statement_needed(conn: sqlite3.Connection, statement: str) -> bool:
     return column not in columns
 
 
+# 信易+ window checks (linkrisk/incentives, api/window_log.py): one row per check and scenario,
+# with what the window then did (applied / overridden, and why); and the 信用承诺 commitments
+# (linkrisk/incentives/commitment_book.py) with their breaches. A person is recorded by the
+# keyed hash (subject) and the masked number (query), never the number itself.
+MEASURE_CHECKS = """
+CREATE TABLE IF NOT EXISTS measure_checks (
+  check_id TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  checked_at TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  org TEXT NOT NULL,
+  subject TEXT,
+  query TEXT NOT NULL,
+  kind TEXT,
+  outcome TEXT NOT NULL,
+  measures TEXT NOT NULL,
+  catalogue_version TEXT NOT NULL,
+  snapshot_id TEXT NOT NULL,
+  PRIMARY KEY (check_id, scenario)
+);
+CREATE INDEX IF NOT EXISTS measure_checks_when ON measure_checks (checked_at, scenario);
+CREATE TABLE IF NOT EXISTS measure_feedback (
+  check_id TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  measure_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT,
+  key_id TEXT NOT NULL,
+  org TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (check_id, scenario, measure_id)
+);
+ALTER TABLE check_jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'credit';
+CREATE TABLE IF NOT EXISTS commitments (
+  commitment_id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  shown TEXT NOT NULL,
+  matter TEXT NOT NULL,
+  content TEXT,
+  committed TEXT NOT NULL,
+  deadline TEXT NOT NULL,
+  authority TEXT NOT NULL,
+  requires_fulfilment INTEGER NOT NULL DEFAULT 0,
+  fulfilled TEXT,
+  breach_date TEXT,
+  breach_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS commitments_subject ON commitments (subject)
+"""
+
 #: (version, script). Append only: a released migration is never edited.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _canonical_tables()),
@@ -357,4 +407,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (10, CONSENT_EVIDENCE),
     (11, SAMPLING_PUBLIC_COMMITMENT),
     (12, SAMPLING_REASSIGNMENTS),
+    (13, MEASURE_CHECKS),
 ]

@@ -114,5 +114,10 @@ export const api = {
   // level: auditor (the sealed frame, re-derived) | public (the published files alone)
   verifyPlan: (id, level = "auditor") => request(`/v1/plans/${enc(id)}/verify?level=${enc(level)}`),
   // kind: plan_csv | results_csv | xlsx | verify_json (published plans only) | announce_json
+  // 信易+ service window (role window)
+  measures: (scenario) => request("/v1/measures", { params: { scenario } }),
+  windowCheck: (subject, scenario) =>
+    request("/v1/window/checks", { method: "POST", body: { ...subject, scenario } }),
+  windowFeedback: (body) => request("/v1/window/feedback", { method: "POST", body }),
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
 };

@@ -5,12 +5,14 @@ import { $, fill, h } from "./dom.js";
 import { Exposure } from "./exposure.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
+import { WindowDesk } from "./window.js";
 
 const ROLE_NAMES = {
   investigator: "调查人员 investigator",
   regulator: "监管人员 regulator",
   admin: "管理员 admin",
   lender: "贷款机构 lender",
+  window: "服务窗口 service window",
 };
 // Which views a role may open (the API enforces the same; this only hides dead ends).
 const VIEWS = {
@@ -18,6 +20,7 @@ const VIEWS = {
   regulator: ["regulator"],
   admin: [], // keys, consents and audit: the API (/docs), not this page
   lender: [],
+  window: ["window"],
 };
 
 const state = { me: null };
@@ -45,8 +48,10 @@ const investigator = new Investigator($("#view-investigator"), { say, navigate }
 const regulator = new Regulator($("#view-regulator"), { say, navigate });
 const exposure = new Exposure($("#view-exposure"), { say, navigate });
 
+const windowDesk = new WindowDesk($("#view-window"), { say });
+
 function showView(name) {
-  for (const view of ["investigator", "regulator", "exposure"]) {
+  for (const view of ["investigator", "regulator", "exposure", "window"]) {
     $(`#view-${view}`).hidden = view !== name;
     $(`#tab-${view}`).classList.toggle("current", view === name);
   }
@@ -57,7 +62,10 @@ async function route() {
   say(null);
   const [, section, id] = window.location.hash.split("/").map(decodeURIComponent);
   const allowed = VIEWS[state.me.role] ?? [];
-  if (section === "plans" && allowed.includes("regulator")) {
+  if (allowed.includes("window")) {
+    showView("window");
+    await windowDesk.open();
+  } else if (section === "plans" && allowed.includes("regulator")) {
     showView("regulator");
     $("#plan-detail").hidden = !id;
     if (id) await regulator.open(id);
@@ -98,6 +106,7 @@ async function signIn() {
   $("#tab-investigator").hidden = !allowed.includes("investigator");
   $("#tab-exposure").hidden = !allowed.includes("investigator");
   $("#tab-regulator").hidden = !allowed.includes("regulator");
+  $("#tab-window").hidden = !allowed.includes("window");
   if (!allowed.length) {
     const use = state.me.role === "lender" ? "贷款机构请使用评分接口 /v1/scores" : "管理功能请使用 API（/docs）";
     say(new Error(`此页面供调查和监管人员使用；${use}。 This page is for investigator and regulator keys.`));
@@ -142,7 +151,7 @@ $("#sign-out").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 
 // For people and for the browser tests: the live objects behind the page.
-window.linkrisk = { investigator, regulator, exposure, state };
+window.linkrisk = { investigator, regulator, exposure, windowDesk, state };
 
 if (getKey()) signIn();
 else askKey("");

@@ -139,6 +139,10 @@ export const VOCABULARY = {
     "sanction": {
       "zh": "制裁名单",
       "en": "sanctions list"
+    },
+    "commitment_breach": {
+      "zh": "违背信用承诺",
+      "en": "broken credit commitment"
     }
   },
   "severity": {

@@ -24,7 +24,7 @@ def test_me_and_keys(client: TestClient, keys: Keys) -> None:
     me = client.get("/v1/me", headers=keys.headers("investigator_pii")).json()
     assert (me["role"], me["org"], me["scopes"]) == ("investigator", "city-credit-office", ["pii"])
     listed = client.get("/v1/keys", headers=keys.headers("admin"))
-    assert len(listed.json()) == 6
+    assert len(listed.json()) == 7  # one per role and the extra lender and investigator
     assert keys.admin not in listed.text and "hash" not in listed.text
 
 
