@@ -19,6 +19,8 @@ Layout of a snapshot directory (all ``.npy``, loaded memory-mapped)::
     rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, role, contact
     events/*.npy             one row per event, sorted by node; events/indptr.npy per node
     inspections/*.npy        node, date, result (int8 code), sorted by node; indptr per node
+    search/*.npy             normalised names, pinyin and initials of the named nodes as Arrow
+                             string buffers (``names``; absent in snapshots of older releases)
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class Snapshot:
     relations: dict[RelType, Relation]
     events: dict[str, np.ndarray]
     inspections: dict[str, np.ndarray]
+    search: dict[str, np.ndarray] = field(default_factory=dict)  # ``names``; {} if not built
 
     @property
     def version(self) -> str:
@@ -169,6 +172,7 @@ def load_snapshot(path: Path, *, mmap: bool = True) -> Snapshot:
         relations=relations,
         events=_load_dir(path / "events", mmap),
         inspections=_load_dir(path / "inspections", mmap),
+        search=_load_dir(path / "search", mmap),
     )
 
 

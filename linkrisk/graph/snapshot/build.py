@@ -30,7 +30,7 @@ import pyarrow as pa
 from linkrisk.arrays.sid_index import SidIndex, Strings
 from linkrisk.arrays.string_sort import string_order
 from linkrisk.graph.relations import CONTACT_CODES, NO_START, RelType
-from linkrisk.graph.snapshot import parts
+from linkrisk.graph.snapshot import names, parts
 from linkrisk.graph.snapshot.parts import Arrays, build_csr
 from linkrisk.graph.snapshot.publish import Publisher
 from linkrisk.graph.store import GraphStore
@@ -43,6 +43,7 @@ SID_WIDTH = 33  # "P" + 32 hex digits; a USCC is 18
 THREADS = 2  # worker threads for the jobs (0: run them in line on the calling thread)
 CONTACTS = [kind.value for kind in CONTACT_CODES]
 SUBJECT_COLUMNS = ["sid", "kind", "status", "region", "industry", "reg_date", "capital", "weak"]
+SUBJECT_COLUMNS += ["name"]  # the search arrays (``names``)
 EDGE_SPECS: dict[RelType, tuple[str, str, str, list[str]]] = {
     RelType.HOLDS: ("holdings", "src", "dst", ["share"]),
     RelType.OFFICER: ("officers", "person", "org", ["role"]),
@@ -118,6 +119,7 @@ def build_snapshot(
         contacts = [
             pool.submit(parts.contact_groups, subjects[k], rows, supernode_cap) for k in CONTACTS
         ]
+        named = subjects.select(["name", "kind"])
         del sids, subjects
 
         say("relations")
@@ -144,8 +146,9 @@ def build_snapshot(
         jobs = {
             "events": pool.submit(parts.events, events, index, day),
             "inspections": pool.submit(parts.inspections, inspections, index, day),
+            "search": pool.submit(names.node_search_arrays, named, rows),
         }
-        del tables, events, inspections
+        del tables, events, inspections, named
 
         say("shared contacts")
         for key, value in nodes.result().items():
