@@ -21,7 +21,6 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pypinyin import Style, lazy_pinyin
 
 from linkrisk.arrays.utf8 import code_points, large_strings, string_buffers, translate
 from linkrisk.errors import IntegrityError
@@ -47,6 +46,8 @@ def normalise(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 def pinyin_of(code: int) -> str:
     """The reading of one character: its most common pinyin (Chinese), itself (ASCII letters and
     digits) or nothing (anything else)."""
+    from pypinyin import Style, lazy_pinyin  # 2.6 s to import: not at the API's start-up
+
     ch = chr(code)
     reading = lazy_pinyin(ch, style=Style.NORMAL)[0]
     if reading != ch:
