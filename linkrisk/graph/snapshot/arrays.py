@@ -14,6 +14,8 @@ Layout of a snapshot directory (all ``.npy``, loaded memory-mapped)::
     nodes/industry.npy       S5;  nodes/capital.npy float32 (nan unknown); nodes/weak.npy bool
     nodes/{phone,email,address}_group.npy  int32 contact group id (-1 none)
     nodes/{phone,email,address}_size.npy   int32 subjects sharing that value (0 none)
+    nodes/locality.npy       int32 permutation: the nodes by component and degree, the order the
+                             propagation operator is built in (``parts.locality_order``)
     rel/<TYPE>/{indptr,indices}.npy          CSR out-edges, indptr int64, indices int32
     rel/<TYPE>/{rev_indptr,rev_indices,rev_edge}.npy  CSR in-edges; rev_edge → out-edge position
     rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, role, contact

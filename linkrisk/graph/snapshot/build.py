@@ -172,6 +172,11 @@ def build_snapshot(
         del found
         for prefix, job in jobs.items():
             _put(out, stats, prefix, job.result())
+        csrs = [
+            (out.arrays[f"rel/{r.value}/indptr"], out.arrays[f"rel/{r.value}/indices"])
+            for r in RelType
+        ]
+        out.put("nodes/locality", parts.locality_order(csrs, index.n))
         stats = dict(sorted(stats.items(), key=_stat_order))
         stats.update(nodes=index.n, seconds=round(time.perf_counter() - started, 3))
         say("publish")
