@@ -6,11 +6,14 @@
 
 Measures, on one snapshot: intrinsic risk; building the propagation operator; 20 iterations of
 propagation; beside it, in the same run, a plain scipy personalised PageRank over the same CSR
-pattern (20 iterations of ``x = (1 − α) p + α Pᵀ x``, row-normalised ``P``); the full feature
+pattern in the snapshot's node order (20 iterations of ``x = (1 − α) p + α Pᵀ x``, row-normalised
+``P``; node order is sid order, as a plain scipy program numbering the subjects by key has it,
+while the operator is built in the snapshot's locality order: ``nodes/locality``), and the same
+reference on the renumbered matrix, to show what the renumbering alone gives; the full feature
 table; and ``score_city`` end to end with a trained model (a classifier fitted on a sample with
 stand-in labels: only its prediction time matters here), including the score files and the
 store write-back. Reports peak memory and writes bench/results/risk.json.
-Targets: propagation ≤ 1.2 × the scipy reference; features ≤ 30 s; scoring end to end ≤ 60 s.
+Targets: propagation ≤ 0.6 × the scipy reference; features ≤ 30 s; scoring end to end ≤ 60 s.
 """
 
 from __future__ import annotations
@@ -172,17 +175,21 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         operator = build_operator(snapshot, config)
     restart = intrinsic.risk.astype(np.float32)
     # the machine is shared: alternate ours and the reference and keep the best of five each
-    reference = pagerank_matrix(operator.matrix, np.float32)
-    runs, reference_runs = [], []
+    in_node_order = operator.in_node_order()
+    reference = pagerank_matrix(in_node_order, np.float32)
+    renumbered = pagerank_matrix(operator.matrix, np.float32)
+    local_restart = restart if operator.order is None else restart[operator.order]
+    runs, reference_runs, renumbered_runs = [], [], []
     for _ in range(5):
         with timed() as t_prop:
             propagated = propagate(operator, restart)
         runs.append(t_prop.seconds)
         reference_runs.append(reference_pagerank(reference, restart, config.damping))
+        renumbered_runs.append(reference_pagerank(renumbered, local_restart, config.damping))
     reference64 = reference_pagerank(
-        pagerank_matrix(operator.matrix, np.float64), restart, config.damping
+        pagerank_matrix(in_node_order, np.float64), restart, config.damping
     )
-    del reference
+    del reference, renumbered, in_node_order
     with timed() as t_features:
         table = feature_table(
             snapshot,
@@ -210,6 +217,8 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "propagation_20_iterations_s": round(prop, 3),
         "reference_scipy_ppr_20_iterations_float32_s": round(ref, 3),
         "reference_scipy_ppr_20_iterations_float64_s": round(reference64, 3),
+        "operator_in_locality_order": operator.order is not None,
+        "scipy_ppr_on_the_renumbered_matrix_s": round(min(renumbered_runs), 3),
         "propagation_runs_s": [round(r, 3) for r in runs],
         "reference_runs_s": [round(r, 3) for r in reference_runs],
         "propagation_vs_reference": round(prop / ref, 3),
@@ -221,7 +230,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "openmp_threads": args.threads or "default",
         "targets": {
-            "propagation_vs_reference": 1.2,
+            "propagation_vs_reference": 0.6,
             "features_s": 30,
             "score_city_end_to_end_s": 60,
         },

@@ -89,7 +89,9 @@ def load_state(settings: Settings, store: GraphStore, scores_loader: ScoresLoade
         )
     if len(scores.score) != snapshot.n:
         raise NotReady(f"scores hold {len(scores.score)} subjects, snapshot {snapshot.n}")
-    search = SearchIndex.build(snapshot, store.read_table("subjects", ["sid", "name", "kind"]))
+    search = SearchIndex.of_snapshot_or(  # built from the store for an older release's snapshot
+        snapshot, lambda: store.read_table("subjects", ["sid", "name", "kind"])
+    )
     return ServingState(snapshot, scores, search, time.time(), make_queries(snapshot, settings))
 
 

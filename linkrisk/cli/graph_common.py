@@ -67,11 +67,12 @@ class Context:
         self._search: SearchIndex | None = None
 
     def search_index(self) -> SearchIndex:
-        """The name index of the snapshot's subjects (built on first use: names are looked up
-        only when a command is given a name instead of a key)."""
+        """The name index of the snapshot's subjects (the snapshot's own; for a snapshot of an
+        older release, built from the store on first use)."""
         if self._search is None:
-            batches = self.store.read_table("subjects", ["sid", "name"])
-            self._search = SearchIndex.build(self.snapshot, batches)
+            self._search = SearchIndex.of_snapshot_or(
+                self.snapshot, lambda: self.store.read_table("subjects", ["sid", "name", "kind"])
+            )
         return self._search
 
     def resolve(self, text: str) -> str:

@@ -35,7 +35,7 @@ pure-Python version (``propagate_reference``) is kept for the tests.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +144,26 @@ def relation_weights(
 
 @dataclass(frozen=True, slots=True)
 class PropagationOperator:
-    """``matrix[v, u]``: normalised influence of u on v; ``norm[v]``: the divisor used for row v."""
+    """``matrix[v, u]``: normalised influence of u on v; ``norm[v]``: the divisor used for row v.
+
+    With ``order`` (the snapshot's ``nodes/locality``), the matrix's rows and columns are the
+    nodes in that order (row i is node ``order[i]``): neighbours near each other in memory, the
+    product ~2× faster on the 2M-subject city (bench/locality.py). ``propagate`` takes and
+    returns vectors in node order either way; ``norm`` is always in node order.
+    """
 
     matrix: sp.csr_matrix
     norm: np.ndarray
     config: PropagationConfig
+    order: np.ndarray | None = None
+
+    def in_node_order(self) -> sp.csr_matrix:
+        """The matrix with rows and columns in node order (a copy when ``order`` is set)."""
+        if self.order is None:
+            return self.matrix
+        rank = np.empty(len(self.order), np.int64)
+        rank[self.order] = np.arange(len(self.order))
+        return self.matrix[rank][:, rank].tocsr()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +193,7 @@ def build_operator(
         snapshot.n,
         config,
         dtype,
+        order=snapshot.nodes.get("locality"),
     )
 
 
@@ -188,15 +204,23 @@ def operator_from_edges(
     n: int,
     config: PropagationConfig,
     dtype: Any = np.float32,
+    *,
+    order: np.ndarray | None = None,
 ) -> PropagationOperator:
-    """Normalise raw influences ``source → target`` and pack them as CSR (duplicates summed)."""
+    """Normalise raw influences ``source → target`` and pack them as CSR (duplicates summed),
+    with rows and columns in ``order`` if given (see ``PropagationOperator``)."""
     keep = weight > 0
     target, source, weight = target[keep], source[keep], weight[keep].astype(np.float64)
     norm = np.maximum(1.0, np.bincount(target, weights=weight, minlength=n))
     data = (weight / norm[target]).astype(dtype)
+    if order is not None:
+        order = np.asarray(order, np.int64)
+        rank = np.empty(n, np.int64)
+        rank[order] = np.arange(n)
+        target, source = rank[target], rank[source]
     matrix = sp.csr_matrix((data, (target, source)), shape=(n, n), dtype=dtype)
     matrix.sum_duplicates()
-    return PropagationOperator(matrix, norm, config)
+    return PropagationOperator(matrix, norm, config, order)
 
 
 def propagate(
@@ -236,6 +260,17 @@ def propagate(
     config = operator.config
     w = operator.matrix
     s = np.maximum(np.asarray(intrinsic, w.dtype), 0)
+    if operator.order is not None:  # iterate in the operator's order, answer in node order
+        local = propagate(
+            replace(operator, order=None),
+            s[operator.order],
+            converge=converge,
+            tol=tol,
+            max_iter=max_iter,
+        )
+        total, related = np.empty_like(local.total), np.empty_like(local.related)
+        total[operator.order], related[operator.order] = local.total, local.related
+        return replace(local, total=total, related=related)
     x = s.copy()
     steps = max_iter if converge else config.iterations
     for k in range(1, steps + 1):

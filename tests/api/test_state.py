@@ -168,3 +168,20 @@ def test_hot_swap_under_load(
     assert set(versions[:first_new]) == {old} and set(versions[first_new:]) == {new}
     assert services_of(client).holder.state.scores.model_version == "test-model-2"  # type: ignore[union-attr]
     assert client.get("/readyz").json()["snapshot"] == new
+
+
+def test_the_search_index_comes_with_the_snapshot(settings: Settings, city: City) -> None:
+    """Start-up and swaps memory-map the snapshot's own index: the store is not read for it."""
+    from linkrisk.api.state import default_scores_loader, load_state
+    from linkrisk.graph.queries.search import SearchIndex
+
+    class NoReads:
+        def read_table(self, *_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the subjects were read from the store")
+
+    state = load_state(settings, NoReads(), default_scores_loader)  # type: ignore[arg-type]
+    assert state.search.size > 0
+    stored = SearchIndex.of(state.snapshot)
+    assert stored is not None and state.search.names.equals(stored.names)
+    hits = state.search.search("nanjingjiayi")  # 南京甲乙科技有限公司 by its pinyin
+    assert [h.node for h in hits][:1] == [state.snapshot.index(city.a)]

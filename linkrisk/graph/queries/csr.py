@@ -356,6 +356,7 @@ def plain(snapshot: Snapshot) -> Snapshot:
         relations,
         views(snapshot.events),
         views(snapshot.inspections),
+        views(snapshot.search),
     )
 
 

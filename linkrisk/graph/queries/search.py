@@ -1,11 +1,12 @@
 """Subject search (the API's ``/v1/search`` and ``linkrisk search``): by USCC prefix, by name
 (prefix, substring, fuzzy) and by pinyin, so that "zhangsan" or "zs" finds 张三-like names.
 
-The index is built once per loaded snapshot from the store's ``subjects`` table and kept as
-three Arrow string arrays (normalised name, full pinyin, pinyin initials) plus the node index of
-each row: about 100 bytes per named subject, no Python object per row. Pinyin comes from a
-per-character table (pypinyin on each distinct character once), so building it for millions of
-names takes seconds; a character with several readings gets its most common one.
+The index is three Arrow string arrays (normalised name, full pinyin, pinyin initials) plus the
+node index of each row: about 100 bytes per named subject, no Python object per row. A snapshot
+carries them (``graph.snapshot.names``: built with it, memory-mapped here by ``SearchIndex.of``);
+for a snapshot of an older release they are built from the store's ``subjects`` table instead
+(``SearchIndex.build``). Pinyin comes from a per-character table (pypinyin on each distinct
+character once); a character with several readings gets its most common one.
 Queries scan the arrays with Arrow's vectorised string kernels and rank a bounded candidate set
 with rapidfuzz.
 
@@ -24,18 +25,22 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.graph.snapshot.names import (
+    MAX_INITIALS,
+    MAX_PINYIN,
+    normalise,
+    search_arrays,
+    search_columns,
+)
 from linkrisk.loaders.records import SubjectKind
 
-MAX_PINYIN = 48  # long firm names: a pinyin prefix this long is already unambiguous
-MAX_INITIALS = 24
-PINYIN_CHUNK = 200_000  # names converted to pinyin at a time
+__all__ = ["MAX_INITIALS", "MAX_PINYIN", "SearchHit", "SearchIndex", "normalise"]
+
 PERSON_KIND = SubjectKind.PERSON.value
 MAX_CANDIDATES = 5_000  # per match class: bounds the rapidfuzz work of one query
-_STRIP = r"[\s\p{P}\p{S}]+"  # spaces, punctuation and symbols do not distinguish names
 _USCC_LIKE = re.compile(r"[0-9A-HJ-NP-RT-UW-Y]{4,18}")
 _ASCII_WORD = re.compile(r"[a-z]+")
 
@@ -49,40 +54,6 @@ class SearchHit:
 
 
 Offer = Callable[[int, float, str, int], None]
-
-
-def normalise(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """NFKC (full-width → half-width), lower case, no spaces or punctuation."""
-    text = pc.utf8_lower(pc.utf8_normalize(values, "NFKC"))
-    out = pc.replace_substring_regex(text, _STRIP, "")
-    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
-
-
-class _Pinyin:
-    """Per-character pinyin tables for ``str.translate``, grown as new characters appear."""
-
-    def __init__(self) -> None:
-        self.full: dict[int, str] = {}
-        self.first: dict[int, str] = {}
-
-    def add(self, chars: Iterable[str]) -> None:
-        for ch in chars:
-            code = ord(ch)
-            if code in self.full:
-                continue
-            reading = lazy_pinyin(ch, style=Style.NORMAL)[0]
-            if reading != ch:  # a Chinese character
-                self.full[code], self.first[code] = reading, reading[:1]
-            elif ch.isascii() and ch.isalnum():
-                self.full[code] = self.first[code] = ch
-            else:
-                self.full[code] = self.first[code] = ""
-
-    def convert(self, names: list[str | None]) -> tuple[pa.Array, pa.Array]:
-        self.add(set("".join(n for n in names if n)))
-        full = [n.translate(self.full)[:MAX_PINYIN] if n else None for n in names]
-        first = [n.translate(self.first)[:MAX_INITIALS] if n else None for n in names]
-        return pa.array(full, pa.string()), pa.array(first, pa.string())
 
 
 class SearchIndex:
@@ -104,41 +75,60 @@ class SearchIndex:
         self.persons = np.zeros(len(nodes), bool) if persons is None else persons
 
     @classmethod
+    def of(cls, snapshot: Snapshot) -> SearchIndex | None:
+        """The index stored in ``snapshot`` (memory-mapped, nothing built); None if the snapshot
+        carries none (built by an older release)."""
+        if not snapshot.search:
+            return None
+        columns = search_columns(snapshot.search, snapshot.n)
+        return cls(
+            snapshot,
+            np.asarray(snapshot.search["node"]),
+            columns["name"],
+            columns["pinyin"],
+            columns["initials"],
+            np.asarray(snapshot.search["person"]),
+        )
+
+    @classmethod
+    def of_snapshot_or(
+        cls, snapshot: Snapshot, batches: Callable[[], Iterable[pa.RecordBatch]]
+    ) -> SearchIndex:
+        """The snapshot's stored index, else one built from ``batches()`` (see ``build``)."""
+        return cls.of(snapshot) or cls.build(snapshot, batches())
+
+    @classmethod
     def build(cls, snapshot: Snapshot, batches: Iterable[pa.RecordBatch]) -> SearchIndex:
         """Index the named subjects of ``batches`` (columns sid, name and kind) that the snapshot
-        holds; without a kind column, a ``P…`` key is taken for a person.
-
-        The sids are looked up in one call: Arrow hashes the snapshot's sids for every call
-        (on the 2M-subject city, 33 batches took 57 s, one call 10 s)."""
+        holds; without a kind column, a ``P…`` key is taken for a person."""
         read = list(batches)
         if not read:
             empty = pa.array([], pa.string())
             return cls(snapshot, np.zeros(0, np.int32), empty, empty, empty)
         table = pa.Table.from_batches(read)
-        sid_set = pa.array(np.asarray(snapshot.sids)).cast(pa.string())
-        node = pc.index_in(table.column("sid").combine_chunks(), value_set=sid_set)
-        names = table.column("name").combine_chunks()
-        keep = pc.and_(pc.is_valid(node), pc.is_valid(names))
-        norm = normalise(pc.filter(names, keep))
-        pinyin, initials, converter = [], [], _Pinyin()
-        for start in range(0, len(norm), PINYIN_CHUNK):  # Python strings: a chunk at a time
-            full, first = converter.convert(norm.slice(start, PINYIN_CHUNK).to_pylist())
-            pinyin.append(full)
-            initials.append(first)
-        nodes = np.asarray(pc.filter(node, keep).to_numpy(zero_copy_only=False), np.int32)
-        sids = pc.filter(table.column("sid").combine_chunks(), keep)
+        sid = table.column("sid").combine_chunks()
+        node = snapshot.indices(sid.to_pylist())
+        held = np.flatnonzero(node >= 0)
+        # a node's row: the last row of its sid (a store holds one per sid)
+        row_of = np.full(snapshot.n, -1, np.int64)
+        row_of[node[held]] = held
+        rows = np.where(row_of >= 0, row_of, len(table))
+        padded = pa.concat_arrays([table.column("name").combine_chunks(), pa.nulls(1, pa.string())])
+        names = padded.take(pa.array(rows))
         if "kind" in table.column_names:
-            kinds = pc.filter(table.column("kind").combine_chunks(), keep)
-            person = pc.equal(kinds, PERSON_KIND)
+            person = pc.equal(table.column("kind").combine_chunks(), PERSON_KIND)
         else:
-            person = pc.starts_with(sids, "P")
+            person = pc.starts_with(sid, "P")
+        person = np.append(np.asarray(pc.fill_null(person, False).to_numpy(False), bool), False)
+        arrays = search_arrays(names, person[rows])
+        columns = search_columns(arrays)
         return cls(
             snapshot,
-            nodes,
-            norm,
-            pa.concat_arrays(pinyin) if pinyin else pa.array([], pa.string()),
-            pa.concat_arrays(initials) if initials else pa.array([], pa.string()),
-            np.asarray(pc.fill_null(person, False).to_numpy(zero_copy_only=False), bool),
+            arrays["node"],
+            columns["name"],
+            columns["pinyin"],
+            columns["initials"],
+            arrays["person"],
         )
 
     @property

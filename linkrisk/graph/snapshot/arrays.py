@@ -14,12 +14,16 @@ Layout of a snapshot directory (all ``.npy``, loaded memory-mapped)::
     nodes/industry.npy       S5;  nodes/capital.npy float32 (nan unknown); nodes/weak.npy bool
     nodes/{phone,email,address}_group.npy  int32 contact group id (-1 none)
     nodes/{phone,email,address}_size.npy   int32 subjects sharing that value (0 none)
+    nodes/locality.npy       int32 permutation: the nodes by component and degree, the order the
+                             propagation operator is built in (``parts.locality_order``)
     rel/<TYPE>/{indptr,indices}.npy          CSR out-edges, indptr int64, indices int32
     rel/<TYPE>/{rev_indptr,rev_indices,rev_edge}.npy  CSR in-edges; rev_edge → out-edge position
     rel/<TYPE>/<attr>.npy    per out-edge: start, end (int32 days), share, subscribed (HOLDS:
                              认缴出资额 in yuan, nan unknown; absent before 2026-12), role, contact
     events/*.npy             one row per event, sorted by node; events/indptr.npy per node
     inspections/*.npy        node, date, result (int8 code), sorted by node; indptr per node
+    search/*.npy             normalised names, pinyin and initials of the named nodes as Arrow
+                             string buffers (``names``; absent in snapshots of older releases)
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class Snapshot:
     relations: dict[RelType, Relation]
     events: dict[str, np.ndarray]
     inspections: dict[str, np.ndarray]
+    search: dict[str, np.ndarray] = field(default_factory=dict)  # ``names``; {} if not built
 
     @property
     def version(self) -> str:
@@ -178,6 +183,7 @@ def assemble(path: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) ->
         relations=relations,
         events=folders.pop("events", {}),
         inspections=folders.pop("inspections", {}),
+        search=folders.pop("search", {}),
     )
 
 

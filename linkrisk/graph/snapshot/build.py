@@ -30,7 +30,7 @@ import pyarrow as pa
 from linkrisk.arrays.sid_index import SidIndex, Strings
 from linkrisk.arrays.string_sort import string_order
 from linkrisk.graph.relations import CONTACT_CODES, NO_START, RelType
-from linkrisk.graph.snapshot import parts
+from linkrisk.graph.snapshot import names, parts
 from linkrisk.graph.snapshot.arrays import Snapshot
 from linkrisk.graph.snapshot.parts import Arrays, build_csr
 from linkrisk.graph.snapshot.publish import InMemory, Publisher
@@ -44,6 +44,7 @@ SID_WIDTH = 33  # "P" + 32 hex digits; a USCC is 18
 THREADS = 2  # worker threads for the jobs (0: run them in line on the calling thread)
 CONTACTS = [kind.value for kind in CONTACT_CODES]
 SUBJECT_COLUMNS = ["sid", "kind", "status", "region", "industry", "reg_date", "capital", "weak"]
+SUBJECT_COLUMNS += ["name"]  # the search arrays (``names``)
 EDGE_SPECS: dict[RelType, tuple[str, str, str, list[str]]] = {
     RelType.HOLDS: ("holdings", "src", "dst", ["share", "subscribed"]),
     RelType.OFFICER: ("officers", "person", "org", ["role"]),
@@ -111,7 +112,9 @@ def build_in_memory(store: GraphStore, *, as_of: date, supernode_cap: int = 10) 
     """The snapshot of a small store (a Neo4j query's region), built exactly as
     ``build_snapshot`` builds it but kept in memory: no digests, files or threads, whose fixed
     cost dominated a region of a few dozen subjects (≈ 56 arrays written and read back)."""
-    snapshot: Snapshot = _build(store, InMemory(), _Inline(1), as_of, supernode_cap, None)
+    snapshot: Snapshot = _build(
+        store, InMemory(), _Inline(1), as_of, supernode_cap, None, search=False
+    )
     return snapshot
 
 
@@ -122,6 +125,8 @@ def _build(
     as_of: date | None,
     supernode_cap: int,
     progress: Progress | None,
+    *,
+    search: bool = True,
 ) -> Any:
     """The build itself: ``out`` receives each array as it is final, then publishes them."""
     started = time.perf_counter()
@@ -141,6 +146,7 @@ def _build(
         contacts = [
             pool.submit(parts.contact_groups, subjects[k], rows, supernode_cap) for k in CONTACTS
         ]
+        named = subjects.select(["name", "kind"])
         del sids, subjects
 
         say("relations")
@@ -168,7 +174,9 @@ def _build(
             "events": pool.submit(parts.events, events, index, day),
             "inspections": pool.submit(parts.inspections, inspections, index, day),
         }
-        del tables, events, inspections
+        if search:  # a query region needs no name search (nor pinyin for each region)
+            jobs["search"] = pool.submit(names.node_search_arrays, named, rows)
+        del tables, events, inspections, named
 
         say("shared contacts")
         for key, value in nodes.result().items():
@@ -192,6 +200,11 @@ def _build(
         del found
         for prefix, job in jobs.items():
             _put(out, stats, prefix, job.result())
+        csrs = [
+            (out.arrays[f"rel/{r.value}/indptr"], out.arrays[f"rel/{r.value}/indices"])
+            for r in RelType
+        ]
+        out.put("nodes/locality", parts.locality_order(csrs, index.n))
         stats = dict(sorted(stats.items(), key=_stat_order))
         stats.update(nodes=index.n, seconds=round(time.perf_counter() - started, 3))
         say("publish")

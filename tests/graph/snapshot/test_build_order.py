@@ -21,6 +21,7 @@ from linkrisk.graph.store import GraphStore
 from tests.factories import table
 
 AS_OF = dt.date(2024, 6, 30)
+NAMES = [None, "张三", "张伟", "澜城骏圆金属有限公司", "ＡＢＣ 科技（澜城）", "澜城金属"]
 
 
 def world(seed: int) -> dict[str, pa.Table]:
@@ -53,6 +54,7 @@ def world(seed: int) -> dict[str, pa.Table]:
             "phone": one(*[f"025-{i}" for i in range(40)], *[None] * 40),
             "email": one("a@x.cn", "b@x.cn", None, None),
             "address": "代理地址1号" if rng.random() < 0.08 else f"路{rng.integers(0, 90)}号",
+            "name": NAMES[ord(s[-1]) % len(NAMES)],  # (no draw: the rest of the world stays)
         }
         for s in sids
     ]
@@ -135,6 +137,7 @@ def arrays(snap: Snapshot) -> dict[str, np.ndarray]:
         for key in ("indptr", "indices", "rev_indptr", "rev_indices", "rev_edge", *r.attrs):
             found[f"rel/{rel.value}/{key}"] = np.asarray(getattr(r, key, r.attrs.get(key)))
     found |= {f"events/{k}": np.asarray(v) for k, v in snap.events.items()}
+    found |= {f"search/{k}": np.asarray(v) for k, v in snap.search.items()}
     return found | {f"inspections/{k}": np.asarray(v) for k, v in snap.inspections.items()}
 
 
@@ -164,11 +167,14 @@ def test_shuffled_tables_give_the_identical_snapshot(tmp_path: Path, threads: in
 
 def test_the_in_memory_build_holds_the_published_arrays(tmp_path: Path) -> None:
     """A Neo4j query region is built in memory: the same arrays, dtypes and stats as the
-    published snapshot of the same rows, and a version that says it was never published."""
+    published snapshot of the same rows but the name search (a region answers no search), and
+    a version that says it was never published."""
     tables = world(seed=13)
     published = load_snapshot(build_snapshot(memory_store(tables), tmp_path, as_of=AS_OF))
     kept = build_in_memory(memory_store(tables, shuffle=4), as_of=AS_OF, supernode_cap=10)
-    expected, got = arrays(published), arrays(kept)
+    assert published.search and not kept.search
+    expected = {k: v for k, v in arrays(published).items() if not k.startswith("search/")}
+    got = arrays(kept)
     assert sorted(got) == sorted(expected)
     for key, value in expected.items():
         assert got[key].dtype == value.dtype, key
