@@ -32,7 +32,7 @@ from linkrisk.models.scores import load_scores
 
 pytest.importorskip("pyspark", reason="the Spark engine needs PySpark (a dev dependency)")
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 SUBJECTS = 600
 
 
