@@ -40,7 +40,7 @@ SUBJECTS = 600
 def spark() -> Iterator[Any]:
     from linkrisk.models.spark.session import spark_session
 
-    session = spark_session("local[2]", driver_memory="512m")
+    session = spark_session("local[2]", driver_memory="2g")
     yield session
     session.stop()
 
