@@ -86,7 +86,7 @@ def save_results(data: dict[str, Any]) -> Path:
     return path
 
 
-def fit(sizes: np.ndarray, seconds: np.ndarray) -> dict[str, float | str]:
+def fit(sizes: np.ndarray, seconds: np.ndarray) -> dict[str, Any]:
     """``t = a·n^b`` on log–log; and which of ``c·n`` / ``c·n·log n`` has the smaller residual."""
     x, y = np.log(sizes), np.log(seconds)
     b, log_a = np.polyfit(x, y, 1)
@@ -103,7 +103,7 @@ def report(data: dict[str, Any]) -> dict[str, Any]:
     stages = [s for s in (*BUILD, *NUMPY, *SPARK) if any(s in r["stages"] for r in runs)]
     print(f"{'stage':<18}" + "".join(f"{r['subjects']:>16,}" for r in runs))
     for s in stages:
-        cells = []
+        cells: list[str] = []
         for r in runs:
             v = r["stages"].get(s)
             peak = f" {v['peak_rss_mb'] / 1024:4.1f}G" if v and "peak_rss_mb" in v else "      "
@@ -128,8 +128,10 @@ def report(data: dict[str, Any]) -> dict[str, Any]:
     print("\nfitted growth t = a·n^b (n = subjects) and the extrapolation to 180M subjects")
     for s, f in fits.items():
         hours = f["national_seconds"] / 3600
-        mem = f" peak {f['national_peak_gb']:,} GB" if "national_peak_gb" in f else ""
-        print(f"  {s:<18} b={f['exponent']:<6} ({f['better']:>7} fits better)  {hours:8.2f} h{mem}")
+        peak_gb = f" peak {f['national_peak_gb']:,} GB" if "national_peak_gb" in f else ""
+        print(
+            f"  {s:<18} b={f['exponent']:<6} ({f['better']:>7} fits better) {hours:8.2f} h{peak_gb}"
+        )
     data["fits"] = fits
     _plot(runs, stages)
     return data

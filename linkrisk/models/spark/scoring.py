@@ -158,6 +158,6 @@ def _reasons(intrinsic: Any, propagated: Any) -> Any:
         (F.col("status") > 0, Reason.REGISTRATION_STATUS),
         (F.col("red_list") < 0, Reason.RED_LIST),
     )
-    flags = sum(F.when(check, F.lit(int(bit))).otherwise(F.lit(0)) for check, bit in checks)
+    flags: Any = sum(F.when(check, F.lit(int(bit))).otherwise(F.lit(0)) for check, bit in checks)
     joined = intrinsic.nodes.join(propagated.select("node", "related"), "node")
     return joined.select("node", flags.alias("reasons"))
