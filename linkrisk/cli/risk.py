@@ -96,22 +96,49 @@ def _print_comparison(result: dict[str, Any], title: str) -> None:
     )
 
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="numpy (one machine) | spark (the snapshot's Parquet export on a Spark master)",
+    ),
+]
+SparkMasterOption = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        help="with --engine spark: local[N], spark://…, yarn, k8s://…; 'submit' under spark-submit",
+    ),
+]
+
+
 @app.command()
 def score(
     json: JsonFlag = False,
     store: StoreOption = None,
     rules: RulesOption = None,
     lang: LangOption = None,
+    engine: EngineOption = "numpy",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Score every subject of the published snapshot (the trained model, else the rule score)."""
     use(lang)
     from linkrisk.graph.snapshot.arrays import load_current
     from linkrisk.models.pipeline import score_city
 
+    if engine not in {"numpy", "spark"}:
+        raise InputError("--engine must be numpy or spark")
     settings = get_settings()
     snapshot = load_current(settings.snapshot_dir)
+    graph = open_store(settings, store)
     with progress_bar("scoring") as advance:
-        report = score_city(open_store(settings, store), settings, snapshot, rules=_rules(rules))
+        if engine == "spark":
+            from linkrisk.models.spark.pipeline import score_city_spark
+
+            master = None if spark_master == "submit" else spark_master
+            report = score_city_spark(graph, settings, snapshot, rules=_rules(rules), master=master)
+        else:
+            report = score_city(graph, settings, snapshot, rules=_rules(rules))
         advance(1, total=1)
     if json:
         print_json(report.to_dict())
