@@ -11,10 +11,11 @@ differently; shared contacts, which are just counts, are answered by Cypher dire
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import combinations
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from linkrisk.config import Settings, get_settings
 from linkrisk.errors import InputError
@@ -48,6 +49,8 @@ from linkrisk.graph.relations import ContactKind, RelType
 from linkrisk.loaders.records import Role
 
 CHUNK = 1_000  # subject keys per UNWIND statement
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class CypherReader(Protocol):
@@ -58,6 +61,25 @@ class CypherReader(Protocol):
     """
 
     def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]: ...
+
+    def one_read(self, name: str, work: Callable[[], T]) -> T: ...
+
+
+def _one_read(method: Callable[P, T]) -> Callable[P, T]:
+    """Answer a question in one read transaction of the store, when the source has a store
+    (``Neo4jStore.one_read``); the test sources answer in memory."""
+
+    @functools.wraps(method)
+    def asked(*args: P.args, **kwargs: P.kwargs) -> T:
+        queries = args[0]
+        store = getattr(getattr(queries, "source", None), "store", None)
+        if store is None:
+            return method(*args, **kwargs)
+        return cast(CypherReader, store).one_read(
+            f"question:{method.__name__}", lambda: method(*args, **kwargs)
+        )
+
+    return asked
 
 
 class Neo4jSource:
@@ -175,6 +197,7 @@ class Neo4jQueries:
     # then the other arguments), so both backends refuse a bad request with the same error.
 
     # -- subgraphs ---------------------------------------------------------------------------
+    @_one_read
     def neighbourhood(
         self,
         sid: str,
@@ -195,6 +218,7 @@ class Neo4jQueries:
             sid, hops=hops, rels=rels, max_nodes=max_nodes, degree_cap=degree_cap
         )
 
+    @_one_read
     def surrounding_risk(
         self,
         sid: str,
@@ -217,6 +241,7 @@ class Neo4jQueries:
         )
 
     # -- ownership and control ---------------------------------------------------------------
+    @_one_read
     def owners(
         self, sid: str, *, max_depth: int = 10, min_share: float = 0.0, max_paths: int = 200
     ) -> Ownership:
@@ -226,6 +251,7 @@ class Neo4jQueries:
             sid, max_depth=max_depth, min_share=min_share, max_paths=max_paths
         )
 
+    @_one_read
     def holdings(
         self, sid: str, *, max_depth: int = 10, min_share: float = 0.0, max_paths: int = 200
     ) -> Ownership:
@@ -241,6 +267,7 @@ class Neo4jQueries:
         fetch_ownership(region, sid, up=up, max_depth=max_depth)
         return region
 
+    @_one_read
     def controllers(
         self, sid: str, *, max_depth: int = 10, threshold: float | None = None
     ) -> list[Controller]:
@@ -251,6 +278,7 @@ class Neo4jQueries:
         fetch_role_holders(region, sid)
         return self._answer(region).controllers(sid, max_depth=max_depth, threshold=threshold)
 
+    @_one_read
     def group(self, sid: str, *, threshold: float | None = None, limit: int = 1000) -> Group:
         region = self._region((RelType.HOLDS, RelType.OFFICER))
         region.require(sid)
@@ -260,6 +288,7 @@ class Neo4jQueries:
         return self._answer(region).group(sid, threshold=level, limit=limit)
 
     # -- connections -------------------------------------------------------------------------
+    @_one_read
     def paths(
         self,
         a: str,
@@ -283,6 +312,7 @@ class Neo4jQueries:
             a, b, k=k, max_depth=max_depth, rels=rels, degree_cap=degree_cap
         )
 
+    @_one_read
     def connections(
         self,
         sids: Sequence[str],
@@ -329,6 +359,7 @@ class Neo4jQueries:
         fetch_paths(region, a, b, max_depth=max_depth, enough=enough)
 
     # -- shared contacts: counts, answered by Cypher directly ---------------------------------
+    @_one_read
     def shared_contacts(self, sid: str) -> SharedContacts:
         self._region().require(sid)
         cap = self.settings.supernode_cap

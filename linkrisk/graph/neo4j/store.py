@@ -18,8 +18,9 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +53,7 @@ from linkrisk.loaders.records import EVENTS, TABLES
 APP = "linkrisk"  # the "app" of every transaction's metadata
 CONNECT_TIMEOUT = 15.0  # seconds: a down server is reported quickly, not after the default 30 s
 RETRY_SECONDS = 30.0  # the driver's default budget for retrying a transaction on transient errors
+T = TypeVar("T")
 READ_TIMEOUT = 300.0  # seconds per read transaction (one page, one investigator query)
 INDEX_WAIT = 300  # seconds migrate waits for new indexes to come online
 EVENTS_CHUNK = 5_000  # subject keys per events_of query
@@ -101,6 +103,10 @@ class Neo4jStore:
         self.database = database
         self.settings = settings
         self.uri = uri
+        #: the read transaction of the question being answered (``one_read``), per thread/task
+        self._question: ContextVar[ManagedTransaction | None] = ContextVar(
+            f"linkrisk-neo4j-question-{id(self)}", default=None
+        )
 
     @classmethod
     def from_settings(
@@ -178,9 +184,16 @@ class Neo4jStore:
     def read(self, statement: str, **params: Any) -> tuple[list[str], list[list[Any]]]:
         """Run one read statement of :mod:`~linkrisk.graph.neo4j.cypher`: its column names and rows.
 
-        Routed as a read, in ``self.database``, with the statement's name as metadata.
+        Routed as a read, in ``self.database``, with the statement's name as metadata; inside
+        ``one_read``, in that transaction.
         """
-        query = Query(statement, metadata=metadata(cypher.name_of(statement)), timeout=READ_TIMEOUT)
+        name = cypher.name_of(statement)
+        tx = self._question.get()
+        if tx is not None:
+            with _guarded(self.uri):
+                result = tx.run(statement, params)
+                return list(result.keys()), result.values()
+        query = Query(statement, metadata=metadata(name), timeout=READ_TIMEOUT)
         with _guarded(self.uri):
             keys, rows = self._driver.execute_query(
                 query,
@@ -190,6 +203,28 @@ class Neo4jStore:
                 result_transformer_=lambda result: (list(result.keys()), result.values()),
             )
         return keys, rows
+
+    def one_read(self, name: str, work: Callable[[], T]) -> T:
+        """Run ``work`` — a question asked in several reads — in one managed read transaction.
+
+        Every read sees the same state of the graph (a load committing meanwhile cannot give a
+        question half old and half new rows), each statement is one round trip instead of a
+        transaction of its own (begin, run, commit), and the driver retries the whole question
+        on a transient error, ``work`` being safe to run again.
+        """
+        if self._question.get() is not None:  # a question asked inside another: same transaction
+            return work()
+
+        def unit(tx: ManagedTransaction) -> T:
+            token = self._question.set(tx)
+            try:
+                return work()
+            finally:
+                self._question.reset(token)
+
+        configured = unit_of_work(metadata=metadata(name), timeout=READ_TIMEOUT)(unit)
+        with _guarded(self.uri), self._driver.session(database=self.database) as session:
+            return session.execute_read(configured)
 
     def _write(self, name: str, work: Callable[[ManagedTransaction], Any], **extra: Any) -> Any:
         """Run a transaction function in one managed, retried write transaction."""
