@@ -60,7 +60,9 @@ def export_parquet(snapshot: Snapshot, out: Path) -> Path:
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     n = snapshot.n
-    nodes = {"node": np.arange(n, dtype=np.int64), "sid": snapshot.sids, **snapshot.nodes}
+    # ``locality`` is a permutation of the nodes (the operator's layout), no node's attribute
+    columns = {k: v for k, v in snapshot.nodes.items() if k != "locality"}
+    nodes = {"node": np.arange(n, dtype=np.int64), "sid": snapshot.sids, **columns}
     _write(tmp / "nodes.parquet", nodes, n)
     for rel, relation in snapshot.relations.items():
         columns = {"src": relation.sources(), "dst": np.asarray(relation.indices, np.int32)}
