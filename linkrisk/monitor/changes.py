@@ -1,0 +1,227 @@
+"""What changed between two snapshots: new events, status, ownership, officers, and tiers.
+
+Subjects are matched by sid, never by node position (a rebuilt snapshot may order its nodes
+differently). Every change is placed at the subject it happened to, as a node of the *new*
+snapshot: a new event or a changed status at its subject, a holding added, removed or re-weighted
+at the firm held (``other`` is the holder), an officer appointed or gone at the firm (``other`` is
+the person), a tier moved at the subject scored. Subjects that only exist in the old snapshot
+have no place to alert from and are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from linkrisk.graph.relations import EVENT_CODES, ROLE_CODES, STATUS_CODES, RelType
+from linkrisk.graph.snapshot.arrays import Snapshot
+
+
+class ChangeKind(StrEnum):
+    EVENT = "event"  # a new event (penalty, list entry …) of the subject
+    TIER = "tier"  # its risk tier moved
+    OWNERSHIP = "ownership"  # a shareholder entered, left or changed its share
+    OFFICER = "officer"  # an officer was appointed or left
+    STATUS = "status"  # 存续 → 吊销 / 注销 / 迁出 …
+
+
+KIND_CODES: tuple[ChangeKind, ...] = tuple(ChangeKind)
+TIER_LETTERS = "ABCD"
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Columnar changes: ``node`` (new snapshot), ``kind`` (index in ``KIND_CODES``),
+    ``before``/``after`` (codes, shares ×10⁴, or -1 for absent) and ``other`` (the counterparty
+    node for ownership and officer changes, else -1)."""
+
+    node: np.ndarray
+    kind: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    other: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.node.shape[0])
+
+    @staticmethod
+    def concat(parts: list[Changes]) -> Changes:
+        if not parts:
+            empty = np.zeros(0, np.int64)
+            return Changes(empty, empty.astype(np.int8), empty, empty, empty)
+        return Changes(*(np.concatenate([getattr(p, f) for p in parts]) for f in Changes.__slots__))
+
+    def describe(self, i: int, new: Snapshot) -> dict[str, object]:
+        """One change as plain data (what an alert records)."""
+        kind = KIND_CODES[int(self.kind[i])]
+        before, after, other = int(self.before[i]), int(self.after[i]), int(self.other[i])
+        out: dict[str, object] = {"kind": kind.value}
+        if kind is ChangeKind.EVENT:
+            out["event_type"] = EVENT_CODES[after].value
+        elif kind is ChangeKind.STATUS:
+            out["before"] = _code(STATUS_CODES, before)
+            out["after"] = _code(STATUS_CODES, after)
+        elif kind is ChangeKind.TIER:
+            out["before"] = TIER_LETTERS[before] if before >= 0 else None
+            out["after"] = TIER_LETTERS[after] if after >= 0 else None
+        elif kind is ChangeKind.OWNERSHIP:
+            out["holder"] = new.sid(other)
+            out["before"] = None if before < 0 else before / 10_000
+            out["after"] = None if after < 0 else after / 10_000
+        else:
+            out["person"] = new.sid(other)
+            out["before"] = _code(ROLE_CODES, before)
+            out["after"] = _code(ROLE_CODES, after)
+        return out
+
+
+def _code(codes: tuple[StrEnum, ...], value: int) -> str | None:
+    return codes[value].value if 0 <= value < len(codes) else None
+
+
+def old_to_new(old: Snapshot, new: Snapshot) -> np.ndarray:
+    """For each node of ``old``, its node in ``new`` (-1 when ``new`` lacks the sid)."""
+    if new.n == 0:
+        return np.full(old.n, -1, np.int64)
+    pos = np.minimum(np.searchsorted(new.sids, old.sids), new.n - 1)
+    return np.where(new.sids[pos] == old.sids, pos, -1).astype(np.int64)
+
+
+def _make(
+    kind: ChangeKind,
+    node: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+    other: np.ndarray | None = None,
+) -> Changes:
+    node = np.asarray(node, np.int64)
+    return Changes(
+        node,
+        np.full(len(node), KIND_CODES.index(kind), np.int8),
+        np.asarray(before, np.int64),
+        np.asarray(after, np.int64),
+        np.full(len(node), -1, np.int64) if other is None else np.asarray(other, np.int64),
+    )
+
+
+def status_changes(old: Snapshot, new: Snapshot, o2n: np.ndarray) -> Changes:
+    kept = np.flatnonzero(o2n >= 0)
+    before = np.asarray(old.nodes["status"])[kept].astype(np.int64)
+    after = np.asarray(new.nodes["status"])[o2n[kept]].astype(np.int64)
+    moved = before != after
+    return _make(ChangeKind.STATUS, o2n[kept][moved], before[moved], after[moved])
+
+
+def _event_keys(events: dict[str, np.ndarray]) -> np.ndarray:
+    """A 64-bit key per event id (the 24-byte id folded; a collision would hide one event)."""
+    words = np.ascontiguousarray(events["event_id"]).view(np.uint64).reshape(-1, 3)
+    with np.errstate(over="ignore"):
+        mixed = words[:, 0] * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= words[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)
+        mixed ^= words[:, 2] * np.uint64(0x165667B19E3779F9)
+    return mixed
+
+
+def event_changes(old: Snapshot, new: Snapshot) -> Changes:
+    fresh = ~np.isin(_event_keys(new.events), _event_keys(old.events))
+    return _make(
+        ChangeKind.EVENT,
+        new.events["node"][fresh],
+        np.full(int(fresh.sum()), -1),
+        new.events["type"][fresh],
+    )
+
+
+def _edges(
+    snap: Snapshot, rel: RelType, attr: str, remap: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(src, dst, value) of every edge, nodes mapped through ``remap`` (edges whose ends are
+    absent are dropped)."""
+    relation = snap.relations[rel]
+    src = relation.sources().astype(np.int64)
+    dst = np.asarray(relation.indices, np.int64)
+    raw = relation.attrs.get(attr)
+    if raw is None:
+        value = np.zeros(len(dst), np.int64)
+    elif attr == "share":
+        value = np.where(np.isnan(raw), -1, np.round(np.asarray(raw, np.float64) * 10_000))
+    else:
+        value = np.asarray(raw, np.int64)
+    value = np.asarray(value, np.int64)
+    if remap is not None:
+        src, dst = remap[src], remap[dst]
+        kept = (src >= 0) & (dst >= 0)
+        src, dst, value = src[kept], dst[kept], value[kept]
+    return src, dst, value
+
+
+def _latest(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys; with several rows of one key, the largest value counts."""
+    order = np.lexsort((value, key))
+    key, value = key[order], value[order]
+    last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, bool)
+    return key[last], value[last]
+
+
+def edge_changes(
+    old: Snapshot,
+    new: Snapshot,
+    o2n: np.ndarray,
+    rel: RelType,
+    attr: str,
+    kind: ChangeKind,
+    *,
+    keyed: bool = False,
+) -> Changes:
+    """Edges added, removed or with another ``attr``, placed at the edge's firm (its target).
+
+    ``keyed``: the attribute is part of the edge's identity (an officer's role: a director who
+    becomes also legal representative is a new appointment), so only entries and exits count."""
+    n = max(new.n, 1)
+    a_src, a_dst, a_val = _edges(old, rel, attr, o2n)
+    b_src, b_dst, b_val = _edges(new, rel, attr, None)
+    width = 64 if keyed else 1
+    a_key = (a_src * n + a_dst) * width + (a_val + 1 if keyed else 0)
+    b_key = (b_src * n + b_dst) * width + (b_val + 1 if keyed else 0)
+    a_key, a_val = _latest(a_key, a_val)
+    b_key, b_val = _latest(b_key, b_val)
+    if len(a_key):
+        pos = np.minimum(np.searchsorted(a_key, b_key), len(a_key) - 1)
+        found = a_key[pos] == b_key
+        before = np.where(found, a_val[pos], -1)
+    else:
+        found, before = np.zeros(len(b_key), bool), np.full(len(b_key), -1)
+    changed = ~found | (before != b_val)
+    gone = ~np.isin(a_key, b_key)
+    pair = np.concatenate([b_key[changed], a_key[gone]]) // width
+    return _make(
+        kind,
+        pair % n,
+        np.concatenate([before[changed], a_val[gone]]),
+        np.concatenate([b_val[changed], np.full(int(gone.sum()), -1)]),
+        pair // n,
+    )
+
+
+def tier_changes(old_tier: np.ndarray, new_tier: np.ndarray, o2n: np.ndarray) -> Changes:
+    """Tiers (0..3 = A..D) aligned with the old and the new snapshot's nodes."""
+    kept = np.flatnonzero(o2n >= 0)
+    before = np.asarray(old_tier, np.int64)[kept]
+    after = np.asarray(new_tier, np.int64)[o2n[kept]]
+    moved = before != after
+    return _make(ChangeKind.TIER, o2n[kept][moved], before[moved], after[moved])
+
+
+def snapshot_changes(old: Snapshot, new: Snapshot) -> Changes:
+    """Everything the graph's data says changed between ``old`` and ``new`` (tiers aside)."""
+    o2n = old_to_new(old, new)
+    return Changes.concat(
+        [
+            event_changes(old, new),
+            status_changes(old, new, o2n),
+            edge_changes(old, new, o2n, RelType.HOLDS, "share", ChangeKind.OWNERSHIP),
+            edge_changes(old, new, o2n, RelType.OFFICER, "role", ChangeKind.OFFICER, keyed=True),
+        ]
+    )
