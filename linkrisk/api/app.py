@@ -24,7 +24,15 @@ from linkrisk.api import problems
 from linkrisk.api.deps import SECURITY_SCHEMES, RoleCheck
 from linkrisk.api.guard import AddressGuard
 from linkrisk.api.middleware import AuditMiddleware
-from linkrisk.api.routes import admin, checks, health, investigator, lender, regulator
+from linkrisk.api.routes import (
+    admin,
+    checks,
+    health,
+    investigator,
+    lender,
+    monitor,
+    regulator,
+)
 from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
 from linkrisk.api.state import ScoresLoader
@@ -122,7 +130,7 @@ def _document(doc: dict[str, Any], roles: dict[tuple[str, str], list[str]]) -> d
 
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    m.router for m in (health, lender, investigator, checks, regulator, admin)
+    m.router for m in (health, lender, investigator, checks, regulator, monitor, admin)
 )
 
 

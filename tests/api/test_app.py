@@ -86,6 +86,15 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
         ("GET", "/v1/audit"): {"url": "/v1/audit"},
         ("GET", "/v1/audit/verify"): {"url": "/v1/audit/verify"},
+        ("POST", "/v1/watches"): {"url": "/v1/watches", "json": {"sid": city.a, "depth": 0}},
+        ("GET", "/v1/watches"): {"url": "/v1/watches"},
+        ("DELETE", "/v1/watches/{sid}"): {"url": f"/v1/watches/{city.d}"},
+        ("GET", "/v1/alerts"): {"url": "/v1/alerts"},
+        ("GET", "/v1/alerts/count"): {"url": "/v1/alerts/count"},
+        ("POST", "/v1/alerts/ack"): {"url": "/v1/alerts/ack", "json": {"alert_ids": [1]}},
+        ("POST", "/v1/webhooks"): {"url": "/v1/webhooks", "json": {"url": "https://x.example/h"}},
+        ("GET", "/v1/webhooks"): {"url": "/v1/webhooks"},
+        ("DELETE", "/v1/webhooks/{webhook_id}"): {"url": "/v1/webhooks/wh_000000000000"},
     }
 
 

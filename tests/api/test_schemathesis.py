@@ -76,6 +76,9 @@ BEYOND_THE_SCHEMA = {
     ("POST", "/v1/plans/{plan_id}/draw"): "a revealed seed matches the plan's sealed commitment",
     ("POST", "/v1/plans/{plan_id}/results"): "inspection results of the drawn subjects",
     ("POST", "/v1/consents"): "the USCC, a period that ends after it starts, a signed date",
+    ("POST", "/v1/watches"): "the subject key's check character and the kinds of change",
+    ("POST", "/v1/webhooks"): "an http(s) URL with a host",
+    ("POST", "/v1/alerts/ack"): "ids of alerts the key's organisation has",
 }
 
 HOSTILE = st.one_of(

@@ -95,4 +95,9 @@ export const api = {
   verifyPlan: (id) => request(`/v1/plans/${enc(id)}/verify`),
   // kind: plan_csv | results_csv | xlsx | verify_json (published plans only)
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
+  // 监控: watches and alerts of the key's organisation
+  alerts: (params) => request("/v1/alerts", { params }),
+  alertCount: (sid) => request("/v1/alerts/count", { params: { sid } }),
+  ack: (ids) => request("/v1/alerts/ack", { method: "POST", body: { alert_ids: ids } }),
+  watch: (body) => request("/v1/watches", { method: "POST", body }),
 };

@@ -2,6 +2,7 @@
 // hash routes (#/search, #/subject/<sid>, #/plans, #/plans/<id>) so that Back works.
 import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
 import { $, fill, h } from "./dom.js";
+import { AlertBell, watchSubject } from "./alerts.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
 
@@ -42,6 +43,16 @@ function navigate(hash) {
 
 const investigator = new Investigator($("#view-investigator"), { say, navigate });
 const regulator = new Regulator($("#view-regulator"), { say, navigate });
+const bell = new AlertBell($("#alert-bell"), $("#alert-panel"), { say, navigate });
+$("#watch-subject").addEventListener("click", async () => {
+  if (!investigator.sid) return;
+  try {
+    const w = await watchSubject(investigator.sid, Number($("#graph-depth").value));
+    fill($("#watch-subject"), `已监控 ${w.depth} 层 ✓`);
+  } catch (error) {
+    say(error);
+  }
+});
 
 function showView(name) {
   for (const view of ["investigator", "regulator"]) {
@@ -93,6 +104,7 @@ async function signIn() {
   fill($("#whoami"), `${ROLE_NAMES[state.me.role] ?? state.me.role} · ${state.me.org} · ${state.me.key_id}`);
   $("#tab-investigator").hidden = !allowed.includes("investigator");
   $("#tab-regulator").hidden = !allowed.includes("regulator");
+  bell.start(); // every role's organisation may watch (a lender: its consented subjects)
   if (!allowed.length) {
     const use = state.me.role === "lender" ? "贷款机构请使用评分接口 /v1/scores" : "管理功能请使用 API（/docs）";
     say(new Error(`此页面供调查和监管人员使用；${use}。 This page is for investigator and regulator keys.`));
@@ -113,6 +125,7 @@ $("#key-form").addEventListener("submit", (event) => {
 $("#sign-out").addEventListener("click", () => {
   clearKey();
   state.me = null;
+  bell.stop();
   fill($("#whoami"));
   askKey("");
 });
@@ -120,7 +133,7 @@ $("#sign-out").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 
 // For people and for the browser tests: the live objects behind the page.
-window.linkrisk = { investigator, regulator, state };
+window.linkrisk = { investigator, regulator, state, bell };
 
 if (getKey()) signIn();
 else askKey("");
