@@ -32,6 +32,7 @@ from linkrisk.api.routes import (
     lender,
     monitor,
     regulator,
+    report,
 )
 from linkrisk.api.schemas import Problem
 from linkrisk.api.services import build_services
@@ -130,7 +131,7 @@ def _document(doc: dict[str, Any], roles: dict[tuple[str, str], list[str]]) -> d
 
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    m.router for m in (health, lender, investigator, checks, regulator, monitor, admin)
+    m.router for m in (health, lender, investigator, report, checks, regulator, monitor, admin)
 )
 
 

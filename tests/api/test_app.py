@@ -46,6 +46,7 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/subjects/{sid}/contacts"): {"url": f"{sub}/contacts"},
         ("GET", "/v1/subjects/{sid}/group"): {"url": f"{sub}/group"},
         ("GET", "/v1/subjects/{sid}/export"): {"url": f"{sub}/export"},
+        ("GET", "/v1/subjects/{sid}/report"): {"url": f"{sub}/report"},
         ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
         ("GET", "/v1/checks"): {"url": "/v1/checks"},
         ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},

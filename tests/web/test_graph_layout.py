@@ -142,4 +142,9 @@ def test_edge_groups_fold_and_the_png_carries_subject_and_legend(
         foot = picture.crop((0, picture.height - 56 * 2, picture.width, picture.height))
         assert head.getextrema()[0] < 100  # dark title text above the graph
         assert foot.getextrema()[0] < 200  # the legend's dots, lines and words below it
+
+        with page.expect_download(timeout=60_000) as report:  # 调查报告, printed on the server
+            page.click("#export-report")
+        assert report.value.suggested_filename.endswith(".pdf")
+        assert Path(report.value.path()).read_bytes()[:5] == b"%PDF-"
         assert not watch.errors, watch.errors

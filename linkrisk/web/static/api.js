@@ -100,4 +100,6 @@ export const api = {
   alertCount: (sid) => request("/v1/alerts/count", { params: { sid } }),
   ack: (ids) => request("/v1/alerts/ack", { method: "POST", body: { alert_ids: ids } }),
   watch: (body) => request("/v1/watches", { method: "POST", body }),
+  // 调查报告: the PDF made on the server (audited there)
+  report: (sid) => request(`/v1/subjects/${enc(sid)}/report`, { as: "blob" }),
 };

@@ -1,7 +1,7 @@
 // Entry point: the API key (asked once, kept in sessionStorage), the two views, and the
 // hash routes (#/search, #/subject/<sid>, #/plans, #/plans/<id>) so that Back works.
 import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
-import { $, fill, h } from "./dom.js";
+import { $, download, fill, h } from "./dom.js";
 import { AlertBell, watchSubject } from "./alerts.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
@@ -44,6 +44,19 @@ function navigate(hash) {
 const investigator = new Investigator($("#view-investigator"), { say, navigate });
 const regulator = new Regulator($("#view-regulator"), { say, navigate });
 const bell = new AlertBell($("#alert-bell"), $("#alert-panel"), { say, navigate });
+$("#export-report").addEventListener("click", async () => {
+  if (!investigator.sid) return;
+  const button = $("#export-report");
+  button.disabled = true;
+  try {
+    const { blob, filename } = await api.report(investigator.sid);
+    download(blob, filename || `linkrisk-report-${investigator.sid}.pdf`);
+  } catch (error) {
+    say(error);
+  } finally {
+    button.disabled = false;
+  }
+});
 $("#watch-subject").addEventListener("click", async () => {
   if (!investigator.sid) return;
   try {
