@@ -34,6 +34,16 @@ Sid = Annotated[str, typer.Argument(help="the subject's key: USCC or person key 
 KINDS_HELP = "event, tier, ownership, officer, status, or event:<type> (repeatable; default all)"
 
 
+def _known(settings: Settings, sid: str) -> str:
+    """``sid`` as the published snapshot holds it (``NotFound`` / ``InputError`` otherwise)."""
+    from linkrisk.graph.snapshot.arrays import load_current
+    from linkrisk.monitor.watches import check_sid
+
+    key = check_sid(sid)
+    snapshot = load_current(settings.snapshot_dir)
+    return snapshot.sid(snapshot.index(key))
+
+
 def evaluate_after(settings: Settings, *, quiet: bool = False) -> None:
     """The load → snapshot → score pipeline's hook: alerts from what changed, then webhooks."""
     from linkrisk.monitor.runs import after_publish
@@ -62,11 +72,15 @@ def watch_add(
     label: Annotated[str | None, typer.Option(help="a note, e.g. the loan file")] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Watch a subject for an organisation (replaces its earlier watch of that subject)."""
-    from linkrisk.monitor.watches import add_watch
+    """Watch a subject of the published snapshot for an organisation (replaces its earlier
+    watch of that subject)."""
+    from linkrisk.monitor.watches import add_watch, check_kinds
 
-    store = open_embedded(get_settings())
-    watch = add_watch(store, org, sid, depth=depth, kinds=kind, label=label, created_by="cli")
+    settings = get_settings()
+    check_kinds(kind)
+    known = _known(settings, sid)
+    store = open_embedded(settings)
+    watch = add_watch(store, org, known, depth=depth, kinds=kind, label=label, created_by="cli")
     if json:
         print_json(watch.to_dict())
         return
@@ -126,6 +140,8 @@ def alerts(
     from linkrisk.monitor.webhooks import deliver_due
 
     settings = get_settings()
+    if subject is not None:
+        subject = _known(settings, subject)
     if evaluate:
         evaluate_after(settings)
     store = open_embedded(settings)

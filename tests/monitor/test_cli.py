@@ -62,3 +62,5 @@ def test_bad_watches_are_usage_errors(settings: Settings) -> None:
     assert result.exit_code == 2
     result = runner.invoke(app, ["watch", "remove", A, "--org", "x"])
     assert result.exit_code == 2 and "does not watch" in result.stderr
+    result = runner.invoke(app, ["watch", "add", A, "--org", "x"])
+    assert result.exit_code == 2 and "linkrisk snapshot" in result.stderr  # none published yet

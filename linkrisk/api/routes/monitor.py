@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 
 from linkrisk.api.auth import ApiKey, Role
 from linkrisk.api.consent import Purpose, active_consents
-from linkrisk.api.deps import AnyRole, Context, Store
+from linkrisk.api.deps import AnyRole, AppState, Context, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     AlertAck,
@@ -76,11 +76,15 @@ def _consented(store: EmbeddedStore, org: str, sids: list[str]) -> set[str]:
     "/watches",
     status_code=201,
     summary="Watch a subject for the key's organisation (depth 0–3, changes that matter)",
-    responses=may_answer(403),
+    responses=may_answer(403, 404),
 )
-async def add_watch(body: WatchCreate, key: AnyRole, store: Store, ctx: Context) -> WatchPublic:
+async def add_watch(
+    body: WatchCreate, key: AnyRole, store: Store, state: AppState, ctx: Context
+) -> WatchPublic:
     sid = watches.check_sid(body.sid)
     ctx.touch(sid)
+    if key.role is not Role.LENDER:  # a lender learns nothing of a subject it holds no consent of
+        state.snapshot.index(sid)  # a subject the published snapshot holds (else 404)
     kinds = _lender_rules(store, key, sid, body) if key.role is Role.LENDER else body.kinds
     watch = watches.add_watch(
         store,

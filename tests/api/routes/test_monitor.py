@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from linkrisk.api.consent import create_consent, revoke_consent
 from linkrisk.config import Settings
 from linkrisk.monitor.runs import evaluate_current
-from tests.api.city import City, publish
+from tests.api.city import City, make_uscc, publish
 from tests.api.conftest import EVIDENCE_SHA256, LENDER_ORG, Keys, services_of
 from tests.factories import org, table
 
@@ -148,6 +148,8 @@ def test_watches_and_webhooks_belong_to_the_key_organisation(
         client.post("/v1/watches", json={"sid": "91320102MA0000000X"}, headers=inv).status_code
         == 422
     )
+    unknown = client.post("/v1/watches", json={"sid": make_uscc(999)}, headers=inv)
+    assert unknown.status_code == 404  # not a subject of the published snapshot
     assert client.get("/v1/watches", headers=reg).json() == []
     assert client.delete(f"/v1/watches/{city.b}", headers=reg).status_code == 404
     assert [w["sid"] for w in client.get("/v1/watches", headers=inv).json()] == [city.b]
