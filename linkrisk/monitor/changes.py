@@ -81,12 +81,50 @@ def _code(codes: tuple[StrEnum, ...], value: int) -> str | None:
     return codes[value].value if 0 <= value < len(codes) else None
 
 
+def _words(sids: np.ndarray, width: int) -> np.ndarray:
+    """Fixed-width byte strings as rows of uint64 words (zero-padded to ``width`` bytes)."""
+    raw = np.zeros((len(sids), width), np.uint8)
+    size = sids.dtype.itemsize
+    raw[:, :size] = np.ascontiguousarray(sids).view(np.uint8).reshape(len(sids), size)
+    return raw.view(np.uint64)
+
+
+def _hash(words: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(words), np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(words.shape[1]):
+            out ^= words[:, j] * np.uint64(0x9E3779B97F4A7C15 + 2 * j)
+            out ^= out >> np.uint64(29)
+    return out
+
+
 def old_to_new(old: Snapshot, new: Snapshot) -> np.ndarray:
-    """For each node of ``old``, its node in ``new`` (-1 when ``new`` lacks the sid)."""
-    if new.n == 0:
+    """For each node of ``old``, its node in ``new`` (-1 when ``new`` lacks the sid).
+
+    Matched by sid, whatever order either snapshot keeps its nodes in: the sids as 64-bit
+    words are hashed, the old hashes looked up among the sorted new ones, and every match is
+    confirmed word by word (a 33-byte string search over 6.5M sids took ~20 s; this ~1 s)."""
+    if new.n == 0 or old.n == 0:
         return np.full(old.n, -1, np.int64)
-    pos = np.minimum(np.searchsorted(new.sids, old.sids), new.n - 1)
-    return np.where(new.sids[pos] == old.sids, pos, -1).astype(np.int64)
+    if old.sids.dtype == new.sids.dtype and old.n == new.n:
+        same = np.asarray(old.sids).view(np.uint8), np.asarray(new.sids).view(np.uint8)
+        if np.array_equal(*same):
+            return np.arange(old.n, dtype=np.int64)
+    width = -(-max(old.sids.dtype.itemsize, new.sids.dtype.itemsize) // 8) * 8
+    old_words, new_words = _words(old.sids, width), _words(new.sids, width)
+    old_hash, new_hash = _hash(old_words), _hash(new_words)
+    order = np.argsort(new_hash)
+    ranked = new_hash[order]
+    pos = np.minimum(np.searchsorted(ranked, old_hash), new.n - 1)
+    candidate = order[pos]
+    hit = ranked[pos] == old_hash
+    same_sid = hit & (new_words[candidate] == old_words).all(axis=1)
+    found = np.where(same_sid, candidate, -1).astype(np.int64)
+    for i in np.flatnonzero(hit & ~same_sid).tolist():  # two sids with one hash: look it up
+        alike = np.flatnonzero(new_hash == old_hash[i])
+        match = alike[(new_words[alike] == old_words[i]).all(axis=1)]
+        found[i] = int(match[0]) if len(match) else -1
+    return found
 
 
 def _make(
@@ -158,11 +196,16 @@ def _edges(
 
 
 def _latest(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys; with several rows of one key, the largest value counts."""
-    order = np.lexsort((value, key))
-    key, value = key[order], value[order]
-    last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, bool)
-    return key[last], value[last]
+    """Sorted unique keys; with several rows of one key, the largest value counts. (A
+    snapshot's CSR lists edges by source, then target: the keys come mostly sorted, and the
+    stable sort of nearly sorted keys is close to one pass.)"""
+    if not len(key):
+        return key, value
+    if not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")
+        key, value = key[order], value[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return key[starts], np.maximum.reduceat(value, starts)
 
 
 def edge_changes(
@@ -194,7 +237,11 @@ def edge_changes(
     else:
         found, before = np.zeros(len(b_key), bool), np.full(len(b_key), -1)
     changed = ~found | (before != b_val)
-    gone = ~np.isin(a_key, b_key)
+    if len(b_key):
+        at = np.minimum(np.searchsorted(b_key, a_key), len(b_key) - 1)
+        gone = b_key[at] != a_key
+    else:
+        gone = np.ones(len(a_key), bool)
     pair = np.concatenate([b_key[changed], a_key[gone]]) // width
     return _make(
         kind,

@@ -132,3 +132,18 @@ def test_watches_are_checked(world: World) -> None:
     remove_watch(world.store, "bank1", A)
     with pytest.raises(NotFound):
         remove_watch(world.store, "bank1", A)
+
+
+def test_subjects_are_matched_by_sid_in_any_node_order(world: World) -> None:
+    import dataclasses
+
+    from linkrisk.monitor.changes import old_to_new
+
+    shuffled = np.random.default_rng(3).permutation(world.new.n)
+    reordered = dataclasses.replace(world.new, sids=np.asarray(world.new.sids)[shuffled])
+    mapped = old_to_new(world.old, reordered)
+    for node in range(world.old.n):
+        assert reordered.sid(int(mapped[node])) == world.old.sid(node)
+    gone = dataclasses.replace(world.old, sids=np.asarray(world.old.sids)[:1])
+    assert old_to_new(world.new, gone).tolist().count(-1) == world.new.n - 1
+    assert old_to_new(world.new, world.new).tolist() == list(range(world.new.n))
