@@ -132,12 +132,10 @@ def alerts(
     evaluate: Annotated[
         bool, typer.Option(help="first evaluate what changed up to the published snapshot")
     ] = False,
-    deliver: Annotated[bool, typer.Option(help="first send the webhook deliveries due")] = False,
     json: JsonFlag = False,
 ) -> None:
     """An organisation's alerts, newest first: the change, where, and the path from the watch."""
     from linkrisk.monitor.inbox import acknowledge, list_alerts
-    from linkrisk.monitor.webhooks import deliver_due
 
     settings = get_settings()
     if subject is not None:
@@ -145,8 +143,6 @@ def alerts(
     if evaluate:
         evaluate_after(settings)
     store = open_embedded(settings)
-    if deliver:
-        err_console.print(f"webhooks: {deliver_due(store)}", markup=False, highlight=False)
     if ack:
         done = acknowledge(store, org, ack, "cli")
         err_console.print(f"acknowledged {done} alert(s)", markup=False, highlight=False)
@@ -214,6 +210,19 @@ def webhooks_list(org: Org, json: JsonFlag = False) -> None:
     print_table(
         "webhooks", ["id", "url", "since"], [(h.webhook_id, h.url, h.created) for h in hooks]
     )
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver(json: JsonFlag = False) -> None:
+    """Send the deliveries that are due, every organisation's (run it from cron: a failed one
+    is tried again after 30 s, 1, 2, 4 … minutes, six times at most)."""
+    from linkrisk.monitor.webhooks import deliver_due
+
+    outcome = deliver_due(open_embedded(get_settings()))
+    if json:
+        print_json(outcome)
+        return
+    print_table("webhook deliveries", ["outcome", "count"], sorted(outcome.items()))
 
 
 @webhooks_app.command("remove")

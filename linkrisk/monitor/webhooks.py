@@ -5,7 +5,7 @@ Each delivery is a JSON body ``{"alert": …}`` with the header
 (the secret is shown once, when the webhook is added); a receiver recomputes it and refuses an
 old ``t``. A delivery that fails (no answer, or not 2xx) is tried again after 30 s, 1, 2, 4 …
 minutes, at most ``MAX_ATTEMPTS`` times; ``deliver_due`` sends what is due (after each
-evaluation, and from ``linkrisk alerts --deliver``).
+evaluation, and from ``linkrisk webhooks deliver``, which cron runs).
 """
 
 from __future__ import annotations

@@ -49,6 +49,11 @@ def test_watch_snapshot_alerts_ack(settings: Settings) -> None:
     # evaluating again finds nothing new: the pair of snapshots was done
     run("alerts", "--org", "bank1", "--evaluate")
     assert len(json.loads(run("alerts", "--org", "bank1", "--json"))["alerts"]) == 3
+    assert json.loads(run("webhooks", "deliver", "--json")) == {
+        "delivered": 0,
+        "retry": 0,
+        "failed": 0,
+    }
     run("watch", "remove", B, "--org", "bank1")
     assert pid(1) not in run("watch", "list")
     store.close()
