@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 
 from linkrisk.graph.relations import EVENT_CODES, ROLE_CODES, STATUS_CODES, RelType
-from linkrisk.graph.snapshot.arrays import Snapshot
+from linkrisk.graph.snapshot.arrays import Relation, Snapshot
 
 
 class ChangeKind(StrEnum):
@@ -172,22 +172,54 @@ def event_changes(old: Snapshot, new: Snapshot) -> Changes:
     )
 
 
-def _edges(
-    snap: Snapshot, rel: RelType, attr: str, remap: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(src, dst, value) of every edge, nodes mapped through ``remap`` (edges whose ends are
-    absent are dropped)."""
-    relation = snap.relations[rel]
-    src = relation.sources().astype(np.int64)
-    dst = np.asarray(relation.indices, np.int64)
+def _values(relation: Relation, attr: str, edges: np.ndarray | slice) -> np.ndarray:
+    """An edge attribute as integers (shares ×10⁴, -1 unknown; role codes; 0 without one)."""
     raw = relation.attrs.get(attr)
     if raw is None:
-        value = np.zeros(len(dst), np.int64)
-    elif attr == "share":
-        value = np.where(np.isnan(raw), -1, np.round(np.asarray(raw, np.float64) * 10_000))
-    else:
-        value = np.asarray(raw, np.int64)
-    value = np.asarray(value, np.int64)
+        return np.zeros(len(np.asarray(relation.indices)[edges]), np.int64)
+    picked = np.asarray(raw)[edges]
+    if attr == "share":
+        scaled = np.round(np.asarray(picked, np.float64) * 10_000)
+        return np.where(np.isnan(picked), -1, scaled).astype(np.int64)
+    return np.asarray(picked, np.int64)
+
+
+def _sums(relation: Relation, attr: str, remap: np.ndarray | None) -> np.ndarray:
+    """Per source node, the sum of a 64-bit hash of its edges' (target, attribute): two nodes
+    whose edge lists differ have different sums but for a 2⁻⁶⁴ chance. One pass over the
+    edges, no sort: only the nodes whose sums differ are compared edge by edge."""
+    dst = np.asarray(relation.indices, np.int64)
+    if remap is not None:
+        dst = remap[dst]
+    value = _values(relation, attr, slice(None))
+    with np.errstate(over="ignore"):
+        h = (dst.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(31)
+        h += (value.astype(np.uint64) + np.uint64(7)) * np.uint64(0xC2B2AE3D27D4EB4F)
+        h ^= h >> np.uint64(29)
+        h *= np.uint64(0x165667B19E3779F9)
+        total = np.zeros(len(h) + 1, np.uint64)
+        np.cumsum(h, out=total[1:])
+        indptr = np.asarray(relation.indptr)
+        sums: np.ndarray = total[indptr[1:]] - total[indptr[:-1]]
+        return sums
+
+
+def _edges_of(
+    relation: Relation, attr: str, nodes: np.ndarray, remap: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(src, dst, value) of the out-edges of ``nodes``, mapped through ``remap`` (edges whose
+    ends are absent are dropped)."""
+    nodes = np.asarray(nodes, np.int64)
+    indptr = np.asarray(relation.indptr)
+    starts = indptr[nodes].astype(np.int64)
+    counts = indptr[nodes + 1].astype(np.int64) - starts
+    total = int(counts.sum())
+    rows = np.repeat(np.arange(len(nodes)), counts)
+    edges = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    src = nodes[rows]
+    dst = np.asarray(relation.indices, np.int64)[edges]
+    value = _values(relation, attr, edges)
     if remap is not None:
         src, dst = remap[src], remap[dst]
         kept = (src >= 0) & (dst >= 0)
@@ -223,8 +255,16 @@ def edge_changes(
     ``keyed``: the attribute is part of the edge's identity (an officer's role: a director who
     becomes also legal representative is a new appointment), so only entries and exits count."""
     n = max(new.n, 1)
-    a_src, a_dst, a_val = _edges(old, rel, attr, o2n)
-    b_src, b_dst, b_val = _edges(new, rel, attr, None)
+    old_rel, new_rel = old.relations[rel], new.relations[rel]
+    kept = np.flatnonzero(o2n >= 0)
+    new_sums = _sums(new_rel, attr, None)
+    differ = _sums(old_rel, attr, o2n)[kept] != new_sums[o2n[kept]]
+    paired = np.zeros(new.n, bool)
+    paired[o2n[kept]] = True
+    fresh = np.flatnonzero(~paired & (np.diff(np.asarray(new_rel.indptr)) > 0))
+    new_nodes = np.union1d(o2n[kept][differ], fresh)  # sources whose edges changed
+    a_src, a_dst, a_val = _edges_of(old_rel, attr, kept[differ], o2n)
+    b_src, b_dst, b_val = _edges_of(new_rel, attr, new_nodes, None)
     width = 64 if keyed else 1
     a_key = (a_src * n + a_dst) * width + (a_val + 1 if keyed else 0)
     b_key = (b_src * n + b_dst) * width + (b_val + 1 if keyed else 0)
