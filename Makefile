@@ -23,7 +23,8 @@ $(NODE_STAMP): tools/cypherlint/package.json tools/cypherlint/package-lock.json
 	cd tools/cypherlint && npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# Headless Chromium and a CJK font for the browser tests (Debian packages; CI runs as root).
+# Headless Chromium and a CJK font: the browser tests, and the PDF investigation reports at run
+# time (Debian packages; CI runs as root).
 $(BROWSER_STAMP):
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -52,7 +53,7 @@ neo4j-up: $(NEO4J_JAR)
 
 web: $(WEB_STAMP)
 
-demo: $(STAMP) $(WEB_STAMP)
+demo: $(STAMP) $(WEB_STAMP) $(BROWSER_STAMP)  # Chromium prints the investigation reports
 	$(VENV)/bin/linkrisk demo --dir $(DEMO_DIR) --subjects $(DEMO_SUBJECTS)
 
 test: $(STAMP) $(NODE_STAMP) $(BROWSER_STAMP) $(WEB_STAMP) $(NEO4J_JAR)

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     control_threshold: float = Field(0.50, gt=0, le=1)
 
     lang: str = Field("zh", description="labels the command line prints: zh (中文) or en")
+    chromium: str = Field(
+        "chromium", description="headless Chromium for the PDF reports (a path or a name on PATH)"
+    )
 
     api_workers: int = Field(1, ge=1)
     api_host: str = "127.0.0.1"

@@ -32,7 +32,9 @@ from linkrisk.api.routes import (
     inspectors,
     investigator,
     lender,
+    monitor,
     regulator,
+    report,
 )
 from linkrisk.api.routes import personal as personal_routes  # 商鼎分-style personal score
 from linkrisk.api.routes import registry as registry_routes  # issue 19: 工商信息, history
@@ -139,10 +141,12 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         health,
         lender,
         investigator,
+        report,
         exposure,
         checks,
         regulator,
         inspectors,
+        monitor,  # before admin: the role matrix's lender watch precedes the consent's revocation
         admin,
         registry_routes,
         window_routes,

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from linkrisk.cli import app
+from linkrisk.cli.monitor import evaluate_after
 from linkrisk.cli.output import (
     Bar,
     console,
@@ -96,6 +97,7 @@ def snapshot(
             progress=step,
         )
     meta = load_snapshot(path).meta
+    evaluate_after(settings)  # monitoring: alerts from what changed since the last snapshot
     if json:
         print_json(meta)
         return

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from linkrisk.cli import app
+from linkrisk.cli.monitor import evaluate_after
 from linkrisk.cli.output import console, print_json, print_table
 from linkrisk.cli.store_location import export_line
 from linkrisk.config import Settings, get_settings
@@ -185,6 +186,7 @@ def demo(
 
     with _step("5. score and tier every subject", summary) as info:
         report = score_city(store, settings, snapshot)
+        evaluate_after(settings, quiet=True)  # monitoring's baseline: later snapshots alert
         info.update(model_version=report.model_version, tiers=report.tier_counts)
         print_table("tiers", ["tier", "subjects"], sorted(report.tier_counts.items()))
 

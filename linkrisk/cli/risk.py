@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from linkrisk.cli import app
+from linkrisk.cli.monitor import evaluate_after
 from linkrisk.cli.output import console, print_json, print_table, progress_bar
 from linkrisk.cli.params import (
     DATE_HELP,
@@ -140,6 +141,7 @@ def score(
         else:
             report = score_city(graph, settings, snapshot, rules=_rules(rules))
         advance(1, total=1)
+    evaluate_after(settings)  # monitoring: tier changes since the last scored snapshot
     if json:
         print_json(report.to_dict())
         return

@@ -61,6 +61,7 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
             "url": f"{sub}/beneficial-owners/verification",
             "json": {"filed": [{"person": city.p1, "share": 0.6}]},
         },
+        ("GET", "/v1/subjects/{sid}/report"): {"url": f"{sub}/report"},
         ("POST", "/v1/checks"): {"url": "/v1/checks", "json": {"usccs": [city.a]}},
         ("GET", "/v1/checks"): {"url": "/v1/checks"},
         ("GET", "/v1/checks/{job_id}"): {"url": "/v1/checks/j_0000000000000000"},
@@ -154,6 +155,15 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
         ("GET", "/v1/window/batches/{job_id}/result"): {
             "url": "/v1/window/batches/j_0000000000000000/result"
         },
+        ("POST", "/v1/watches"): {"url": "/v1/watches", "json": {"sid": city.a, "depth": 0}},
+        ("GET", "/v1/watches"): {"url": "/v1/watches"},
+        ("DELETE", "/v1/watches/{sid}"): {"url": f"/v1/watches/{city.d}"},
+        ("GET", "/v1/alerts"): {"url": "/v1/alerts"},
+        ("GET", "/v1/alerts/count"): {"url": "/v1/alerts/count"},
+        ("POST", "/v1/alerts/ack"): {"url": "/v1/alerts/ack", "json": {"alert_ids": [1]}},
+        ("POST", "/v1/webhooks"): {"url": "/v1/webhooks", "json": {"url": "https://x.example/h"}},
+        ("GET", "/v1/webhooks"): {"url": "/v1/webhooks"},
+        ("DELETE", "/v1/webhooks/{webhook_id}"): {"url": "/v1/webhooks/wh_000000000000"},
     }
 
 

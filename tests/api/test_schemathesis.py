@@ -89,6 +89,9 @@ BEYOND_THE_SCHEMA = {
     ("POST", "/v1/window/batches"): "scenarios of the deployment's catalogue",
     ("POST", "/v1/personal-scores"): "USCC and ID-number check characters",
     ("POST", "/v1/personal-consents"): "the ID number's check digit, a period, a signed date",
+    ("POST", "/v1/watches"): "the subject key's check character and the kinds of change",
+    ("POST", "/v1/webhooks"): "an http(s) URL with a host",
+    ("POST", "/v1/alerts/ack"): "ids of alerts the key's organisation has",
 }
 
 HOSTILE = st.one_of(

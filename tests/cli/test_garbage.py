@@ -28,6 +28,9 @@ FREE_TEXT = {
     ("generate", "--out"),
     ("keys examples", "--base-url"),
     ("consents list", "--org"),
+    ("alerts", "--org"),  # an organisation's name: any text (with no alerts, an empty list)
+    ("watch list", "--org"),
+    ("webhooks list", "--org"),
 }
 #: a value of the right shape that is still refused
 TYPED_GARBAGE = {int: "lots", float: "lots", date: "2026-13-01", Path: GARBAGE}

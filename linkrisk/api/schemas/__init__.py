@@ -80,6 +80,17 @@ from linkrisk.api.schemas.lenders import (
     ScoreBatchPublic,
     ScorePublic,
 )
+from linkrisk.api.schemas.monitor import (
+    AlertAck,
+    AlertAckResult,
+    AlertCount,
+    AlertList,
+    AlertPublic,
+    WatchCreate,
+    WatchPublic,
+    WebhookCreate,
+    WebhookPublic,
+)
 from linkrisk.api.schemas.regulators import (
     AssignCreate,
     DrawCreate,
@@ -108,6 +119,11 @@ from linkrisk.api.schemas.regulators import (
 __all__ = [
     "USCC_PATTERN",
     "AssignCreate",
+    "AlertAck",
+    "AlertAckResult",
+    "AlertCount",
+    "AlertList",
+    "AlertPublic",
     "AuditList",
     "AuditRecordPublic",
     "AuditVerification",
@@ -183,4 +199,8 @@ __all__ = [
     "Tier",
     "TierLetter",
     "VerificationPublic",
+    "WatchCreate",
+    "WatchPublic",
+    "WebhookCreate",
+    "WebhookPublic",
 ]

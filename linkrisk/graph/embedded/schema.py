@@ -328,6 +328,69 @@ ALTER TABLE consents ADD COLUMN evidence_sha256 TEXT;
 ALTER TABLE consents ADD COLUMN evidence_date TEXT
 """
 
+# Monitoring (linkrisk/monitor): each organisation's watches, the alerts computed when a snapshot
+# (or its tiers) changed, the evaluations done (so that one is never done twice) and the webhooks
+# an organisation is told through, with each alert's deliveries.
+MONITOR_SCHEMA = """
+CREATE TABLE IF NOT EXISTS watches (
+  org TEXT NOT NULL,
+  sid TEXT NOT NULL,
+  depth INTEGER NOT NULL CHECK (depth BETWEEN 0 AND 3),
+  kinds TEXT NOT NULL,
+  label TEXT,
+  created TEXT NOT NULL,
+  created_by TEXT,
+  PRIMARY KEY (org, sid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alerts (
+  alert_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org TEXT NOT NULL,
+  watch_sid TEXT NOT NULL,
+  sid TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  change TEXT NOT NULL,
+  path TEXT NOT NULL,
+  distance INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  previous TEXT NOT NULL,
+  created TEXT NOT NULL,
+  acked TEXT,
+  acked_by TEXT,
+  UNIQUE (org, watch_sid, snapshot, previous, sid, change)
+);
+CREATE INDEX IF NOT EXISTS alerts_org ON alerts(org, alert_id);
+CREATE INDEX IF NOT EXISTS alerts_watch ON alerts(org, watch_sid, acked);
+CREATE TABLE IF NOT EXISTS monitor_runs (
+  previous TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  part TEXT NOT NULL,
+  finished TEXT NOT NULL,
+  changes INTEGER NOT NULL,
+  alerts INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  PRIMARY KEY (previous, snapshot, part)
+);
+CREATE TABLE IF NOT EXISTS webhooks (
+  webhook_id TEXT PRIMARY KEY,
+  org TEXT NOT NULL,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created TEXT NOT NULL,
+  created_by TEXT,
+  removed TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  webhook_id TEXT NOT NULL,
+  alert_id INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'pending',
+  last_error TEXT,
+  next_try TEXT NOT NULL,
+  delivered TEXT,
+  PRIMARY KEY (webhook_id, alert_id)
+) WITHOUT ROWID
+"""
+
 _ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
 
 
@@ -408,4 +471,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (11, SAMPLING_PUBLIC_COMMITMENT),
     (12, SAMPLING_REASSIGNMENTS),
     (13, MEASURE_CHECKS),
+    (14, MONITOR_SCHEMA),
 ]

@@ -120,4 +120,11 @@ export const api = {
     request("/v1/window/checks", { method: "POST", body: { ...subject, scenario } }),
   windowFeedback: (body) => request("/v1/window/feedback", { method: "POST", body }),
   publication: (id, kind) => request(`/v1/plans/${enc(id)}/publication/${enc(kind)}`, { as: "blob" }),
+  // 监控: watches and alerts of the key's organisation
+  alerts: (params) => request("/v1/alerts", { params }),
+  alertCount: (sid) => request("/v1/alerts/count", { params: { sid } }),
+  ack: (ids) => request("/v1/alerts/ack", { method: "POST", body: { alert_ids: ids } }),
+  watch: (body) => request("/v1/watches", { method: "POST", body }),
+  // 调查报告: the PDF made on the server (audited there)
+  report: (sid) => request(`/v1/subjects/${enc(sid)}/report`, { as: "blob" }),
 };

@@ -1,7 +1,8 @@
 // Entry point: the API key (asked once, kept in sessionStorage), the two views, and the
 // hash routes (#/search, #/subject/<sid>, #/plans, #/plans/<id>) so that Back works.
 import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
-import { $, fill, h } from "./dom.js";
+import { AlertBell, watchSubject } from "./alerts.js";
+import { $, download, fill, h } from "./dom.js";
 import { Exposure } from "./exposure.js";
 import { Investigator } from "./investigator.js";
 import { Regulator } from "./regulator.js";
@@ -49,6 +50,29 @@ const regulator = new Regulator($("#view-regulator"), { say, navigate });
 const exposure = new Exposure($("#view-exposure"), { say, navigate });
 
 const windowDesk = new WindowDesk($("#view-window"), { say });
+const bell = new AlertBell($("#alert-bell"), $("#alert-panel"), { say, navigate });
+$("#export-report").addEventListener("click", async () => {
+  if (!investigator.sid) return;
+  const button = $("#export-report");
+  button.disabled = true;
+  try {
+    const { blob, filename } = await api.report(investigator.sid);
+    download(blob, filename || `linkrisk-report-${investigator.sid}.pdf`);
+  } catch (error) {
+    say(error);
+  } finally {
+    button.disabled = false;
+  }
+});
+$("#watch-subject").addEventListener("click", async () => {
+  if (!investigator.sid) return;
+  try {
+    const w = await watchSubject(investigator.sid, Number($("#graph-depth").value));
+    fill($("#watch-subject"), `已监控 ${w.depth} 层 ✓`);
+  } catch (error) {
+    say(error);
+  }
+});
 
 function showView(name) {
   for (const view of ["investigator", "regulator", "exposure", "window"]) {
@@ -107,6 +131,7 @@ async function signIn() {
   $("#tab-exposure").hidden = !allowed.includes("investigator");
   $("#tab-regulator").hidden = !allowed.includes("regulator");
   $("#tab-window").hidden = !allowed.includes("window");
+  bell.start(); // every role's organisation may watch (a lender: its consented subjects)
   if (!allowed.length) {
     const use = state.me.role === "lender" ? "贷款机构请使用评分接口 /v1/scores" : "管理功能请使用 API（/docs）";
     say(new Error(`此页面供调查和监管人员使用；${use}。 This page is for investigator and regulator keys.`));
@@ -126,7 +151,10 @@ function clearScreen() {
   fill($("#plan-detail"));
   $("#plan-detail").hidden = true;
   fill($("#whoami"));
-  for (const view of ["investigator", "regulator"]) {
+  bell.stop(); // the previous key's alerts go with it
+  fill($("#exposure-results"));
+  fill($("#window-result"));
+  for (const view of ["investigator", "regulator", "exposure", "window"]) {
     $(`#view-${view}`).hidden = true;
     $(`#tab-${view}`).hidden = true;
   }
@@ -151,7 +179,7 @@ $("#sign-out").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 
 // For people and for the browser tests: the live objects behind the page.
-window.linkrisk = { investigator, regulator, exposure, windowDesk, state };
+window.linkrisk = { investigator, regulator, exposure, windowDesk, state, bell };
 
 if (getKey()) signIn();
 else askKey("");

@@ -1,29 +1,30 @@
 // The interactive graph: cytoscape.js (vendored) with a hierarchical layout for ownership
-// (owners above, holdings below: dagre) and a force layout for everything else (fCoSE).
+// (owners above, holdings below: dagre) and a force layout for everything else (fCoSE). After
+// every layout the captions are pushed apart until none overlaps (graph_layout.js); the same
+// subject is laid out the same way (elements in id order, fixed starting positions); edges are
+// grouped 股东 / 投资 / 高管 / 分支 / 疑似关联 and each group can be folded away.
 import cytoscape from "./vendor/cytoscape.esm.min.mjs";
 import cytoscapeDagre from "./vendor/cytoscape-dagre.min.mjs";
 import { CONTACTS, RELATIONS, ROLES, holdingCaption, tierColor } from "./labels.js";
+import { formatPercent } from "./dom.js";
+import { pngWithLegend } from "./graph_export.js";
+import { applyFolds, assignGroups, GROUPS, separateCaptions, seedPositions } from "./graph_layout.js";
+import { FONT, LARGE_STYLE, REL_COLORS, STYLE } from "./graph_style.js";
+import { wrapName } from "./wrap.js";
+
+export { FONT };
 
 cytoscape.use(cytoscapeDagre);
 // fCoSE ships as UMD only: index.html loads it (and its two bases) as classic scripts first.
 if (window.cytoscapeFcose) cytoscape.use(window.cytoscapeFcose);
-
-export const FONT =
-  '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", ' +
-  '"Microsoft YaHei", sans-serif';
 
 // Above this many nodes dagre gets slow and labels clutter: switch to fCoSE, hide edges while
 // panning, and drop labels that would be drawn smaller than 7 px.
 const LARGE_GRAPH = 400;
 
 const COMFORTABLE_ZOOM = 1.6;
-
-const REL_COLORS = {
-  HOLDS: "#455a64",
-  OFFICER: "#7b1fa2",
-  BRANCH: "#00838f",
-  SAME_CONTACT: "#ef6c00",
-};
+// More edges than this: edge captions only on hover (a 2-hop view is otherwise unreadable).
+const QUIET_EDGES = 60;
 
 /** The caption of an edge: relation, share for holdings (比例未知 when not recorded, never
  * 0.0%), role for officers, contact kind. */
@@ -45,12 +46,14 @@ function edgeId(edge) {
 }
 
 function nodeElement(node) {
+  const fullLabel = node.fullLabel || node.label || node.id;
   return {
     group: "nodes",
     data: {
       ...node,
       id: node.id,
-      label: node.label || node.id,
+      fullLabel,
+      label: wrapName(fullLabel),
       color: tierColor(node.tier),
       shape: node.kind === "person" ? "ellipse" : "round-rectangle",
       sanctioned: node.sanctioned ? 1 : 0,
@@ -72,78 +75,6 @@ function edgeElement(edge) {
   };
 }
 
-const STYLE = [
-  {
-    selector: "node",
-    style: {
-      label: "data(label)",
-      "font-family": FONT,
-      "font-size": 11,
-      "min-zoomed-font-size": 7,
-      color: "#1f2933",
-      "text-valign": "bottom",
-      "text-margin-y": 4,
-      "text-wrap": "ellipsis",
-      "text-max-width": "130px",
-      "text-background-color": "#ffffff",
-      "text-background-opacity": 0.75,
-      "text-background-padding": "1px",
-      "background-color": "data(color)",
-      shape: "data(shape)",
-      width: 26,
-      height: 26,
-      "border-width": 1,
-      "border-color": "#ffffff",
-    },
-  },
-  { selector: "node[sanctioned = 1]", style: { "border-width": 4, "border-color": "#7f0000" } },
-  {
-    selector: "node.focus",
-    style: { width: 40, height: 40, "border-width": 4, "border-color": "#111827", "font-size": 13,
-      "font-weight": "bold" },
-  },
-  { selector: "node:selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.25 } },
-  {
-    selector: "edge",
-    style: {
-      width: 1.5,
-      "curve-style": "bezier",
-      "line-color": "data(lineColor)",
-      "target-arrow-color": "data(lineColor)",
-      "target-arrow-shape": "data(arrow)",
-      "arrow-scale": 0.9,
-      label: "data(caption)",
-      "font-family": FONT,
-      "font-size": 9,
-      "min-zoomed-font-size": 7,
-      color: "#37474f",
-      "text-rotation": "autorotate",
-      "text-background-color": "#ffffff",
-      "text-background-opacity": 0.85,
-      "text-background-padding": "1px",
-    },
-  },
-  { selector: "edge[dashed = 1]", style: { "line-style": "dashed" } },
-  {
-    selector: "edge.path",
-    style: { "line-color": "#d81b60", "target-arrow-color": "#d81b60", width: 4, "z-index": 10 },
-  },
-  { selector: "node.path", style: { "border-width": 4, "border-color": "#d81b60" } },
-  { selector: ".faded", style: { opacity: 0.25 } },
-];
-
-// Large views: no edge captions (unreadable at that zoom, and measuring thousands of CJK
-// labels dominates the layout time) and straight "haystack" edges, the cheapest to draw.
-const LARGE_STYLE = [
-  ...STYLE,
-  {
-    selector: "edge",
-    style: { label: "", "curve-style": "haystack", "haystack-radius": 0, width: 1, opacity: 0.6 },
-  },
-  { selector: "edge.path", style: { width: 3, opacity: 1 } },
-  { selector: "node", style: { "text-background-opacity": 0 } },
-];
-
 function layoutOptions(name, count, focus, incremental = false) {
   if (name === "dagre" && count <= LARGE_GRAPH) {
     // nodeSep leaves room for a ~10-character name under each node of a rank
@@ -159,11 +90,13 @@ function layoutOptions(name, count, focus, incremental = false) {
   }
   if (!["dagre", "fcose", "cose"].includes(name)) return { name, animate: false, fit: true };
   const fcose = window.cytoscapeFcose ? "fcose" : "cose";
+  // "draft" quality starts from a spectral layout and cannot continue from positions; below
+  // LARGE_GRAPH the layout starts from seedPositions, so the same subject looks the same
+  const draft = count > LARGE_GRAPH && !incremental;
   return {
     name: fcose,
-    // "draft" quality starts from a spectral layout and cannot continue from positions
-    quality: count > LARGE_GRAPH && !incremental ? "draft" : "default",
-    randomize: !incremental,
+    quality: draft ? "draft" : "default",
+    randomize: draft,
     animate: false,
     fit: true,
     nodeRepulsion: 6000,
@@ -174,8 +107,10 @@ function layoutOptions(name, count, focus, incremental = false) {
 
 export class GraphView {
   /** `onTap(node data)` runs when a node is clicked (the page expands it). */
-  constructor(container, { onTap } = {}) {
+  constructor(container, { onTap, groups = null } = {}) {
     this.container = container;
+    this.groupsEl = groups; // where the fold toggles go
+    this.folded = new Set();
     this.focus = null;
     this.large = false;
     this.layoutName = "dagre";
@@ -187,6 +122,8 @@ export class GraphView {
       maxZoom: 4,
     });
     this.cy.on("tap", "node", (event) => onTap?.(event.target.data()));
+    this.cy.on("mouseover", "node", (event) => event.target.connectedEdges().addClass("hover"));
+    this.cy.on("mouseout", "node", (event) => event.target.connectedEdges().removeClass("hover"));
     this.publish();
   }
 
@@ -214,22 +151,28 @@ export class GraphView {
 
   add(graph, around = null) {
     const elements = [];
-    for (const node of graph.nodes) {
+    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const nodes = [...graph.nodes].sort(byId); // the API's order must not change the picture
+    const edges = graph.edges
+      .map((e) => ({ e, id: edgeId(e) }))
+      .sort(byId)
+      .map(({ e }) => e);
+    for (const node of nodes) {
       const existing = this.cy.getElementById(node.id);
       if (existing.nonempty()) {
         this.annotate(node.id, node);
       } else {
         const element = nodeElement(node);
         if (around) {
-          const angle = 2 * Math.PI * (elements.length / Math.max(graph.nodes.length, 1));
+          const angle = 2 * Math.PI * (elements.length / Math.max(nodes.length, 1));
           element.position = { x: around.x + 80 * Math.cos(angle), y: around.y + 80 * Math.sin(angle) };
         }
         elements.push(element);
       }
     }
-    const nodeIds = new Set([...this.cy.nodes().map((n) => n.id()), ...graph.nodes.map((n) => n.id)]);
+    const nodeIds = new Set([...this.cy.nodes().map((n) => n.id()), ...nodes.map((n) => n.id)]);
     const fresh = new Map();
-    for (const edge of graph.edges) {
+    for (const edge of edges) {
       if (!nodeIds.has(edge.source) || !nodeIds.has(edge.target)) continue;
       const element = edgeElement(edge);
       const id = element.data.id;
@@ -262,8 +205,12 @@ export class GraphView {
       if (value !== undefined && value !== null && key !== "id") merged[key] = value;
     }
     merged.sanctioned = known.sanctioned || facts.sanctioned;
-    merged.label = merged.name || id;
+    merged.fullLabel = merged.name || id;
+    const before = known.label;
     node.data(nodeElement(merged).data);
+    if (node.data("label") !== before && this.container.dataset.layoutDone === "1") {
+      this.tidy(); // a longer name may now cover a neighbour's
+    }
   }
 
   run(name = this.layoutName, { incremental = false } = {}) {
@@ -282,17 +229,62 @@ export class GraphView {
       }
     }
     this.container.dataset.layoutDone = "0";
-    const layout = this.cy.layout(layoutOptions(name, count, this.focus, incremental));
+    assignGroups(this.cy, this.focus);
+    const edges = this.cy.edges();
+    if (edges.length > QUIET_EDGES) edges.addClass("quiet");
+    else edges.removeClass("quiet");
+    this.showGroups(applyFolds(this.cy, this.folded, this.focus));
+    const options = layoutOptions(name, count, this.focus, incremental);
+    if (!incremental && !options.randomize && options.name !== "dagre") {
+      seedPositions(this.cy, this.focus); // the same subject starts from the same picture
+    }
+    const layout = this.cy.elements(":visible").layout(options);
     layout.one("layoutstop", () => {
-      // A handful of nodes would be fitted at a giant zoom: keep them at a readable size.
-      if (this.cy.zoom() > COMFORTABLE_ZOOM) {
-        this.cy.zoom(COMFORTABLE_ZOOM);
-        this.cy.center();
-      }
+      this.tidy();
       this.container.dataset.layoutDone = "1";
       this.publish();
     });
     layout.run();
+  }
+
+  /** Push captions apart (hierarchies sideways only), then fit at a readable zoom. */
+  tidy() {
+    if (!this.large) {
+      const rounds = separateCaptions(this.cy, { keepRanks: this.layoutName === "dagre" });
+      this.container.dataset.separationRounds = String(rounds);
+    }
+    this.cy.fit(this.cy.elements(":visible"), 30);
+    // A handful of nodes would be fitted at a giant zoom: keep them at a readable size.
+    if (this.cy.zoom() > COMFORTABLE_ZOOM) {
+      this.cy.zoom(COMFORTABLE_ZOOM);
+      this.cy.center();
+    }
+  }
+
+  /** The fold toggles: one per edge group present, with its count. */
+  showGroups(counts) {
+    if (!this.groupsEl) return;
+    const buttons = Object.entries(GROUPS)
+      .filter(([group]) => counts[group])
+      .map(([group, name]) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "group-toggle";
+        button.dataset.group = group;
+        button.setAttribute("aria-pressed", String(!this.folded.has(group)));
+        button.textContent = `${this.folded.has(group) ? "▸" : "▾"} ${name} ${counts[group]}`;
+        button.title = this.folded.has(group) ? "展开 show" : "折叠 fold";
+        button.addEventListener("click", () => this.fold(group, !this.folded.has(group)));
+        return button;
+      });
+    this.groupsEl.replaceChildren(...buttons);
+  }
+
+  /** Fold (hide) or unfold one edge group, and lay the rest out again. */
+  fold(group, folded = true) {
+    if (folded) this.folded.add(group);
+    else this.folded.delete(group);
+    this.run(this.layoutName);
   }
 
   /** Highlight the nodes and edges of paths (lists of node ids), fading the rest. */
@@ -322,7 +314,7 @@ export class GraphView {
   }
 
   fit() {
-    this.cy.fit(undefined, 30);
+    this.cy.fit(this.cy.elements(":visible"), 30);
   }
 
   nodeIds() {
@@ -340,6 +332,11 @@ export class GraphView {
 
   toPng() {
     return this.cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" });
+  }
+
+  /** The PNG a report takes: the subject and view above the graph, the legend below. */
+  toPngWithLegend({ title, subtitle }) {
+    return pngWithLegend(this.cy, { title, subtitle });
   }
 
   toJson() {

@@ -94,7 +94,10 @@ export class Investigator {
     this.expanded = new Set();
     this.known = new Map(); // sid → what 信用核查 or a card said (tier, lists, name): asked once
     this.pending = Promise.resolve();
-    this.graph = new GraphView($("#graph", root), { onTap: (node) => this.tapped(node) });
+    this.graph = new GraphView($("#graph", root), {
+      onTap: (node) => this.tapped(node),
+      groups: $("#graph-groups", root),
+    });
     this.bind();
   }
 
@@ -412,8 +415,13 @@ export class Investigator {
     $("#path-choice", this.root).hidden = false;
   }
 
-  exportPng() {
-    download(this.graph.toPng(), `linkrisk-${this.sid}-${this.mode()}.png`);
+  /** The PNG with the subject, the view, the snapshot and the legend drawn on it. */
+  async exportPng() {
+    const name = this.card?.name;
+    const title = name ? `${name}（${this.sid}）` : this.sid;
+    const when = new Date().toISOString().slice(0, 10);
+    const subtitle = `${MODES[this.mode()].name} · 快照 snapshot ${this.card?.snapshot ?? "—"} · 导出 ${when}`;
+    download(await this.graph.toPngWithLegend({ title, subtitle }), `linkrisk-${this.sid}-${this.mode()}.png`);
   }
 
   exportJson() {
