@@ -6,13 +6,15 @@ Four tables, CSV or Parquet (by extension):
 - edges: ``src``, ``dst``, ``relation``, optional ``weight`` (default 1);
 - events: ``id`` (the node), ``type``, ``date`` (ISO) or ``months_before`` (the feature date),
   optional ``severity`` (a number, or minor/major/serious);
-- labels: ``id``, ``split`` (train | test), ``label`` (0 | 1).
+- labels: ``id``, ``split`` (train | valid | test), ``label`` (0 | 1).
 
 Entity-only features are the node's attributes, kind and own event counts; graph features are
 the generic versions of the city's: contagion of event risk over the weighted edges (the same
 operator and iteration as ``linkrisk.models.propagation``), neighbours with events at one hop per
 relation and two hops overall, and degrees. Both feature sets are fitted with the same
-``RiskClassifier`` on the ``train`` rows and reported side by side on the ``test`` rows.
+``RiskClassifier`` on the ``train`` rows — settings searched, boosting stopped and calibration
+fitted on the ``valid`` rows (or a hold-out of ``train`` when there are none, see
+``linkrisk.models.training.fit_model``) — and reported side by side on the ``test`` rows.
 Events after the feature date are dropped (and counted): they would leak the future.
 """
 
@@ -34,12 +36,13 @@ from linkrisk.models.card import ModelCard, TrainedModel, new_version, save_mode
 from linkrisk.models.fallback import RuleScore
 from linkrisk.models.propagation import PropagationConfig, operator_from_edges, propagate
 from linkrisk.models.tiers import TierPolicy, choose_cutoffs
-from linkrisk.models.training import Design, compare, fit_classifier, predict
+from linkrisk.models.training import Design, compare, predict
 
 WINDOWS = (12, 36)  # months
 HALF_LIFE_MONTHS = 12.0  # decay of a generic event's weight
 SEVERITY_WORDS = {"minor": 1.0, "major": 2.0, "serious": 3.0, "一般": 1.0, "较重": 2.0, "严重": 3.0}
 DAYS_PER_MONTH = 30.436875
+SPLITS = ("train", "valid", "test")
 
 
 def read_table(path: Path, required: tuple[str, ...]) -> pa.Table:
@@ -128,7 +131,7 @@ class ByogData:
     event_months: np.ndarray  # months before the feature date
     event_severity: np.ndarray  # nan unknown
     label_node: np.ndarray
-    label_test: np.ndarray
+    label_split: np.ndarray  # index into SPLITS
     label_y: np.ndarray
     dropped_future_events: int
 
@@ -188,10 +191,11 @@ def read_byog(
 
     label_t = read_table(labels, ("id", "split", "label"))
     split = _strings(label_t, "split").to_pylist()
-    bad = [i for i, s in enumerate(split) if s not in ("train", "test")]
+    bad = [i for i, s in enumerate(split) if s not in SPLITS]
     if bad:
         raise InputError(
-            f"{labels}: row {bad[0] + 2}, field 'split': {split[bad[0]]!r} is not train or test"
+            f"{labels}: row {bad[0] + 2}, field 'split': {split[bad[0]]!r} is not one of"
+            f" {', '.join(SPLITS)}"
         )
     y = _numbers(label_t, "label", labels)
     if not np.isin(y, (0, 1)).all():
@@ -211,7 +215,7 @@ def read_byog(
         event_months=months[keep],
         event_severity=severity[keep],
         label_node=_index(ids, _strings(label_t, "id"), labels, "id"),
-        label_test=np.array([s == "test" for s in split]),
+        label_split=np.array([SPLITS.index(s) for s in split], np.int8),
         label_y=y.astype(bool),
         dropped_future_events=int(future.sum()),
     )
@@ -270,46 +274,52 @@ def byog_features(
     return values, names, entity
 
 
-def _designs(data: ByogData) -> tuple[Design, Design, tuple[str, ...]]:
+def _designs(data: ByogData) -> tuple[Design, Design | None, Design, tuple[str, ...]]:
     values, names, entity = byog_features(data)
     rows = values[data.label_node]
-    train, test = ~data.label_test, data.label_test
-    if not train.any() or not test.any():
+    parts = []
+    for code in range(len(SPLITS)):
+        chosen = data.label_split == code
+        parts.append(Design(rows[chosen], data.label_y[chosen], names) if chosen.any() else None)
+    train, valid, test = parts
+    if train is None or test is None:
         raise InputError("the label table needs both train and test rows")
-    return (
-        Design(rows[train], data.label_y[train], names),
-        Design(rows[test], data.label_y[test], names),
-        entity,
-    )
+    return train, valid, test, entity
 
 
-def evaluate_byog(data: ByogData, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Entity-only vs entity+graph on the label table's split."""
-    train, test, entity = _designs(data)
-    result = compare(train, test, entity, params=params)
-    result["window"] = {
+def _window(data: ByogData, train: Design, valid: Design | None, test: Design) -> dict[str, Any]:
+    return {
         "train_rows": len(train.y),
+        "valid_rows": 0 if valid is None else len(valid.y),
         "test_rows": len(test.y),
         "dropped_future_events": data.dropped_future_events,
     }
+
+
+def evaluate_byog(
+    data: ByogData, params: dict[str, Any] | None = None, *, seed: int = 0
+) -> dict[str, Any]:
+    """Entity-only vs entity+graph on the label table's split."""
+    train, valid, test, entity = _designs(data)
+    result = compare(train, valid, test, entity, params=params, seed=seed)
+    result.pop("models")
+    result["window"] = _window(data, train, valid, test)
     return result
 
 
-def train_byog(data: ByogData, out_dir: Path, params: dict[str, Any] | None = None) -> ModelCard:
+def train_byog(
+    data: ByogData, out_dir: Path, params: dict[str, Any] | None = None, *, seed: int = 0
+) -> ModelCard:
     """Fit on the train rows, report on the test rows, save model and card in ``out_dir``."""
-    train, test, entity = _designs(data)
-    result = compare(train, test, entity, params=params)
-    classifier = fit_classifier(train, train.names, params)
+    train, valid, test, entity = _designs(data)
+    result = compare(train, valid, test, entity, params=params, seed=seed)
+    classifier = result.pop("models")["entity_graph"]
     policy = TierPolicy(choose_cutoffs(predict(classifier, train, train.names)))
     card = ModelCard(
         model_version=new_version("byog", datetime.now(UTC).date().isoformat(), {}),
         kind="byog",
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        data_window={
-            "train_rows": len(train.y),
-            "test_rows": len(test.y),
-            "dropped_future_events": data.dropped_future_events,
-        },
+        data_window=_window(data, train, valid, test),
         snapshot_ids={},
         features=list(train.names),
         entity_features=list(entity),
@@ -317,10 +327,16 @@ def train_byog(data: ByogData, out_dir: Path, params: dict[str, Any] | None = No
         tiers={**policy.to_dict(), "test_shares": result["test_tier_shares"]},
         params={
             "classifier": classifier.get_params(),
+            "search": result["search"]["entity_graph"],
+            "seed": seed,
+            "train_metrics": result["train_metrics"],
             "graph_gain": result["graph_gain"],
             "graph_gain_ci95": result["graph_gain_ci95"],
         },
-        notes=["bring-your-own-graph model: features from the four input tables (docs/byog.md)"],
+        notes=[
+            "bring-your-own-graph model: features from the four input tables (docs/byog.md)",
+            *result["warnings"],
+        ],
     )
     save_model(out_dir, TrainedModel(card, classifier, policy, RuleScore(), PropagationConfig()))
     return card

@@ -100,7 +100,13 @@ def test_months_before_and_parquet(tmp_path: Path) -> None:
             InputError,
             "negative",
         ),
-        ("labels", ["id", "split", "label"], [["a", "dev", 1]], InputError, "not train or test"),
+        (
+            "labels",
+            ["id", "split", "label"],
+            [["a", "dev", 1]],
+            InputError,
+            "not one of train, valid",
+        ),
         ("labels", ["id", "split", "label"], [["a", "test", 2]], InputError, "0 or 1"),
         ("nodes", ["id"], [["a"], ["a"]], InputError, "unique"),
     ],
@@ -170,3 +176,22 @@ def test_train_saves_a_byog_model(tmp_path: Path) -> None:
     model = load_model(tmp_path / "model", card.features)
     values, _, _ = byog_features(data)
     assert model.classifier.predict_proba(values).shape == (1500, 2)
+
+
+def test_valid_rows_choose_the_settings_and_test_rows_are_only_scored(tmp_path: Path) -> None:
+    nodes, edges, events, labels = _contagion(tmp_path, n=2000)
+    rows = labels.read_text().splitlines()
+    # every third training row becomes a validation row
+    relabelled = [rows[0]] + [
+        r.replace(",train,", ",valid,") if i % 3 == 0 else r for i, r in enumerate(rows[1:])
+    ]
+    labels.write_text("\n".join(relabelled) + "\n")
+    data = read_byog(nodes, edges, events, labels)
+    card = train_byog(data, tmp_path / "model")
+    window = card.data_window
+    assert window["valid_rows"] > 0 and window["train_rows"] + window["valid_rows"] > 0
+    assert window["test_rows"] == sum(",test," in r for r in relabelled)
+    search = card.params["search"]
+    assert search["valid"] == "valid rows" and search["trials"]
+    assert card.params["classifier"]["max_iter"] == search["params"]["max_iter"]
+    assert set(card.params["train_metrics"]) == {"entity_only", "entity_graph"}
