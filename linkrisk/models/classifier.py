@@ -33,11 +33,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 #: boosting stops after this many iterations without improvement of the validation loss
 EARLY_STOPPING_ROUNDS = 20
+
+
+def scarce_columns(X: np.ndarray, min_known: int) -> np.ndarray:
+    """Bool per column: known (not nan) in fewer than ``min_known`` rows (at least 1)."""
+    return np.asarray((~np.isnan(X)).sum(axis=0) < max(min_known, 1))
 
 
 class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -72,7 +78,7 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     n_iter_ : int
         Boosting iterations of the fitted booster.
     empty_columns_ : ndarray of bool
-        Columns missing in every training row (fed to the booster as zeros).
+        Columns known in fewer training rows than ``min_samples_leaf`` (fed as zeros).
     """
 
     def __init__(
@@ -115,9 +121,10 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError("RiskClassifier needs samples of at least two classes; got 1 class")
-        # a column missing in every training row carries nothing, and the booster's binning
-        # fails on it: it is fed as a constant instead (here and at prediction)
-        self.empty_columns_ = np.isnan(X).all(axis=0) if len(X) else np.zeros(X.shape[1], bool)
+        # a column known in fewer rows than a leaf holds carries nothing a leaf could use, and
+        # the booster's binning fails on a column missing in every row of a calibration fold:
+        # it is fed as a constant instead (here and at prediction)
+        self.empty_columns_ = scarce_columns(X, self.min_samples_leaf)
         X = self._fill_empty(X)
         if X_valid is not None:
             return self._fit_with_valid(X, y, X_valid, y_valid)
@@ -128,7 +135,8 @@ class RiskClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.calibrated_ = CalibratedClassifierCV(
             self._booster(early_stopping=False),
             method=self.calibration,
-            cv=max(folds, 2),
+            # shuffled: rows come in node order, which groups alike nodes (holding firms first…)
+            cv=StratifiedKFold(max(folds, 2), shuffle=True, random_state=self.random_state),
             ensemble=False,
         )
         self.calibrated_.fit(X, y)

@@ -31,7 +31,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from linkrisk.models.classifier import EARLY_STOPPING_ROUNDS
+from linkrisk.models.classifier import EARLY_STOPPING_ROUNDS, scarce_columns
 
 GRID: dict[str, tuple[Any, ...]] = {
     "max_leaf_nodes": (15, 31, 63),
@@ -169,7 +169,7 @@ def _trial(
         n_iter_no_change=EARLY_STOPPING_ROUNDS,
         random_state=seed,
     )
-    empty = np.isnan(X).all(axis=0)  # the booster's binning fails on them (as RiskClassifier)
+    empty = scarce_columns(X, setting["min_samples_leaf"])  # as RiskClassifier does
     if empty.any():
         X, X_valid = X.copy(), X_valid.copy()
         X[:, empty], X_valid[:, empty] = 0.0, 0.0

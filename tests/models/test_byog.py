@@ -58,10 +58,13 @@ def test_reads_the_four_tables(tmp_path: Path) -> None:
     assert data.dropped_future_events == 1  # b's 2027 event is after the feature date
     assert data.event_severity.tolist() == [3.0, 2.0]
     assert data.event_months[0] == pytest.approx(12, abs=0.1)
-    values, names, entity = byog_features(data)
+    values, names, entity, dropped = byog_features(data)
     row = dict(zip(names, values[0].tolist(), strict=True))
     assert row["attr_capital"] == 10 and row["events_fine_36m"] == 0 and row["events_fine_all"] == 1
-    assert row["flagged_owns_1hop"] == 1  # its owner c; b's only event is in the future
+    # a (via c), b (via a) and c (via a) each have one flagged neighbour: the same everywhere
+    assert "flagged_owns_1hop" in dropped and "flagged_owns_1hop" not in names
+    assert row["nb_owns_in_attr_capital_max"] != row["nb_owns_in_attr_capital_max"]  # c: unknown
+    assert row["nb_owns_out_attr_capital_sum"] == 5  # a holds b
     assert row["related_risk"] > 0 and "related_risk" not in entity and "own_risk" in entity
 
 
@@ -174,7 +177,7 @@ def test_train_saves_a_byog_model(tmp_path: Path) -> None:
     assert card.kind == "byog" and "related_risk" in card.features
     assert set(card.metrics) == {"entity_only", "entity_graph"}
     model = load_model(tmp_path / "model", card.features)
-    values, _, _ = byog_features(data)
+    values = byog_features(data).values
     assert model.classifier.predict_proba(values).shape == (1500, 2)
 
 
