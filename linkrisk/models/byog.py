@@ -19,6 +19,7 @@ from linkrisk.models.byog_features import byog_features
 from linkrisk.models.byog_tables import SPLITS, ByogData, read_byog
 from linkrisk.models.card import ModelCard, TrainedModel, new_version, save_model
 from linkrisk.models.fallback import RuleScore
+from linkrisk.models.metrics import INSPECTION_BUDGET
 from linkrisk.models.propagation import PropagationConfig
 from linkrisk.models.tiers import TierPolicy, choose_cutoffs
 from linkrisk.models.training import Design, compare, predict
@@ -57,11 +58,15 @@ def _window(data: ByogData, train: Design, valid: Design | None, test: Design) -
 
 
 def evaluate_byog(
-    data: ByogData, params: dict[str, Any] | None = None, *, seed: int = 0
+    data: ByogData,
+    params: dict[str, Any] | None = None,
+    *,
+    seed: int = 0,
+    budget: float = INSPECTION_BUDGET,
 ) -> dict[str, Any]:
-    """Entity-only vs entity+graph on the label table's split."""
+    """Entity-only vs entity+graph on the label table's split (recall at ``budget``)."""
     train, valid, test, entity, warnings = _designs(data)
-    result = compare(train, valid, test, entity, params=params, seed=seed)
+    result = compare(train, valid, test, entity, params=params, seed=seed, inspect_share=budget)
     result["warnings"] = warnings + result["warnings"]
     result.pop("models")
     result["window"] = _window(data, train, valid, test)

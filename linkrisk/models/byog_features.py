@@ -80,7 +80,10 @@ def byog_features(
     two += np.bincount(data.edge_src, weights=hop1_all[data.edge_dst], minlength=n)
     cols["flagged_2hop"] = two - deg * z  # less the walks straight back
     # the neighbours' own attributes, events (by type and recency), risk and degrees
-    shared = {k: np.asarray(v, np.float64) for k, v in cols.items() if k in _neighbour_values(cols)}
+    # only columns that vary: a constant's neighbour mean/max would merely say "has neighbours"
+    shared, _ = informative(
+        {k: np.asarray(v, np.float64) for k, v in cols.items() if k in _neighbour_values(cols)}
+    )
     cols.update(
         neighbour_features(
             data.edge_src,

@@ -128,9 +128,10 @@ class ByogData:
 
 
 def read_byog(
-    nodes: Path, edges: Path, events: Path, labels: Path, *, as_of: date | None = None
+    nodes: Path, edges: Path, events: Path | None, labels: Path, *, as_of: date | None = None
 ) -> ByogData:
-    """Read and validate the four tables (errors name file, row and field)."""
+    """Read and validate the four tables (errors name file, row and field); ``events`` is
+    optional (no events: the event features are absent)."""
     node_t = read_table(nodes, ("id",))
     ids = _strings(node_t, "id")
     if pc.count_distinct(ids).as_py() != len(ids) or ids.null_count:
@@ -157,9 +158,20 @@ def read_byog(
             f"{edges}: row {int(negative[0]) + 2}, field 'weight': must not be negative"
         )
 
-    event_t = read_table(events, ("id", "type"))
+    events_path = events or Path("(no events table)")
+    event_t = (
+        read_table(events, ("id", "type"))
+        if events is not None
+        else pa.table(
+            {
+                "id": pa.array([], pa.string()),
+                "type": pa.array([], pa.string()),
+                "months_before": pa.array([], pa.float64()),
+            }
+        )
+    )
     if "months_before" in event_t.column_names:
-        months = _numbers(event_t, "months_before", events)
+        months = _numbers(event_t, "months_before", events_path)
     elif "date" in event_t.column_names:
         days = pc.cast(pc.cast(event_t["date"], pa.date32()), pa.int32()).to_numpy(
             zero_copy_only=False
@@ -196,7 +208,7 @@ def read_byog(
         edge_rel=rel,
         relations=relations,
         edge_weight=np.nan_to_num(weight, nan=1.0),
-        event_node=_index(ids, _strings(event_t, "id"), events, "id")[keep],
+        event_node=_index(ids, _strings(event_t, "id"), events_path, "id")[keep],
         event_type=etype[keep],
         event_types=event_types,
         event_months=months[keep],

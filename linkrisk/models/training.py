@@ -19,7 +19,7 @@ from linkrisk.errors import InputError
 from linkrisk.models.bootstrap import paired_gain_interval
 from linkrisk.models.classifier import RiskClassifier
 from linkrisk.models.features import CATEGORICAL_FEATURES
-from linkrisk.models.metrics import evaluate_scores
+from linkrisk.models.metrics import INSPECTION_BUDGET, evaluate_scores
 from linkrisk.models.search import BYOG_BUDGET, SearchBudget, search
 from linkrisk.models.tiers import DEFAULT_TARGETS, assign_tiers, choose_cutoffs
 
@@ -175,6 +175,7 @@ def compare(
     params: dict[str, Any] | None = None,
     budget: SearchBudget = BYOG_BUDGET,
     seed: int = 0,
+    inspect_share: float = INSPECTION_BUDGET,
     targets: tuple[float, float, float, float] = DEFAULT_TARGETS,
 ) -> dict[str, Any]:
     """Entity-only vs entity+graph on the same split (each with its own search): metrics on the
@@ -189,9 +190,9 @@ def compare(
         out["search"][label] = fitted.search
         out["warnings"] += [w for w in fitted.warnings if w not in out["warnings"]]
         probs[label] = prob = predict(fitted.model, test, names)
-        out["metrics"][label] = evaluate_scores(test.y, prob)
+        out["metrics"][label] = evaluate_scores(test.y, prob, inspect_share)
         on_train = predict(fitted.model, train, names)
-        out["train_metrics"][label] = evaluate_scores(train.y, on_train)
+        out["train_metrics"][label] = evaluate_scores(train.y, on_train, inspect_share)
         cutoffs = choose_cutoffs(on_train, targets)
         out["test_tier_shares"][label] = tier_shares(prob, cutoffs)
     full, ent = out["metrics"]["entity_graph"], out["metrics"]["entity_only"]

@@ -198,3 +198,12 @@ def test_valid_rows_choose_the_settings_and_test_rows_are_only_scored(tmp_path: 
     assert search["valid"] == "valid rows" and search["trials"]
     assert card.params["classifier"]["max_iter"] == search["params"]["max_iter"]
     assert set(card.params["train_metrics"]) == {"entity_only", "entity_graph"}
+
+
+def test_the_events_table_is_optional(tmp_path: Path) -> None:
+    nodes, edges, _, labels = _tiny(tmp_path)
+    data = read_byog(nodes, edges, None, labels)
+    assert data.event_types == [] and data.dropped_future_events == 0
+    features = byog_features(data)
+    assert not [n for n in features.names if "events_" in n or "own_risk" in n]
+    assert "attr_capital" in features.names
