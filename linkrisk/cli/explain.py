@@ -87,7 +87,7 @@ def explain(
         ],
     )
     print_table(
-        f"top paths to risk sources (explaining {result.explained:.0%} of the related-party risk)",
+        _paths_title(result),
         ["contribution", "hops", "route", "source events"],
         [
             (
@@ -142,3 +142,13 @@ def _published_tier(snapshot_version: str, node: int) -> dict[str, Any]:
         "score": float(scores.score[node]),
         "model_version": scores.model_version,
     }
+
+
+def _paths_title(result: Any) -> str:
+    """The paths table's title: what the listed paths add up to, and what the rest is."""
+    return (
+        f"top {len(result.paths)} paths to risk sources: they add up to {result.listed:.0%} of"
+        f" the related-party risk; all simple paths found cover {result.explained:.0%}; the"
+        f" other {max(0.0, 1 - result.explained):.0%} flows over longer paths, around cycles or"
+        " past the search cap"
+    )

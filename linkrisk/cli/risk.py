@@ -34,6 +34,16 @@ AsOfOption = Annotated[
         "--as-of", help=f"latest data date, {DATE_HELP} (default: the published snapshot's)"
     ),
 ]
+SeedOption = Annotated[
+    int,
+    typer.Option(
+        help="bring your own graph: seed of the search, hold-out and boosting (results change)"
+    ),
+]
+BudgetOption = Annotated[
+    float,
+    typer.Option(help="share of test rows inspected: recall at this budget", min=0.001, max=1.0),
+]
 FileOption = Annotated[
     Path | None,
     typer.Option(help="bring-your-own-graph table (CSV or Parquet)", exists=True, dir_okay=False),
@@ -64,13 +74,12 @@ def _byog(
     given = [p for p in (nodes, edges, events, labels) if p is not None]
     if not given:
         return None
-    if len(given) != 4:
+    if nodes is None or edges is None or labels is None:
         raise InputError(
-            "bring your own graph: give all of --nodes, --edges, --events and --labels"
+            "bring your own graph: give all of --nodes, --edges and --labels (--events optional)"
         )
     from linkrisk.models.byog import read_byog
 
-    assert nodes and edges and events and labels
     return read_byog(nodes, edges, events, labels, as_of=as_of)
 
 
@@ -171,6 +180,7 @@ def train(
     events: FileOption = None,
     labels: FileOption = None,
     out: Annotated[Path | None, typer.Option(help="bring your own graph: model directory")] = None,
+    seed: SeedOption = 0,
     json: JsonFlag = False,
     store: StoreOption = None,
     rules: RulesOption = None,
@@ -181,7 +191,7 @@ def train(
     if data is not None:
         from linkrisk.models.byog import train_byog
 
-        card = train_byog(data, out or settings.data_dir / "byog-model")
+        card = train_byog(data, out or settings.data_dir / "byog-model", seed=seed)
     else:
         from linkrisk.models.city_training import train_city
 
@@ -209,6 +219,8 @@ def evaluate(
     edges: FileOption = None,
     events: FileOption = None,
     labels: FileOption = None,
+    seed: SeedOption = 0,
+    budget: BudgetOption = 0.05,
     json: JsonFlag = False,
     store: StoreOption = None,
     rules: RulesOption = None,
@@ -219,7 +231,7 @@ def evaluate(
     if data is not None:
         from linkrisk.models.byog import evaluate_byog
 
-        result = evaluate_byog(data)
+        result = evaluate_byog(data, seed=seed, budget=budget)
     else:
         from linkrisk.models.city_training import evaluate_city
 
@@ -236,3 +248,5 @@ def evaluate(
         return
     _print_comparison(result, "evaluation")
     console.print(f"window: {result['window']}")
+    for warning in result.get("warnings", []):
+        console.print(f"warning: {warning}")

@@ -1,315 +1,92 @@
 """Bring your own graph: evaluate the method on another registry's data (docs/byog.md).
 
-Four tables, CSV or Parquet (by extension):
-
-- nodes: ``id``, optional ``kind``, any other columns numeric attributes;
-- edges: ``src``, ``dst``, ``relation``, optional ``weight`` (default 1);
-- events: ``id`` (the node), ``type``, ``date`` (ISO) or ``months_before`` (the feature date),
-  optional ``severity`` (a number, or minor/major/serious);
-- labels: ``id``, ``split`` (train | test), ``label`` (0 | 1).
-
-Entity-only features are the node's attributes, kind and own event counts; graph features are
-the generic versions of the city's: contagion of event risk over the weighted edges (the same
-operator and iteration as ``linkrisk.models.propagation``), neighbours with events at one hop per
-relation and two hops overall, and degrees. Both feature sets are fitted with the same
-``RiskClassifier`` on the ``train`` rows and reported side by side on the ``test`` rows.
-Events after the feature date are dropped (and counted): they would leak the future.
+The four tables are read by ``linkrisk.models.byog_tables``; features are computed by
+``linkrisk.models.byog_features`` (entity-only: the node's own attributes and events; graph:
+contagion, flagged neighbours and the neighbours' aggregated attributes). Both feature sets
+are fitted with the same ``RiskClassifier`` on the ``train`` rows — settings searched, boosting
+stopped and calibration fitted on the ``valid`` rows (or a hold-out of ``train`` when there are
+none, see ``linkrisk.models.training.fit_model``) — and reported side by side on the ``test`` rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-
-from linkrisk.errors import InputError, SourceFileError
+from linkrisk.errors import InputError
+from linkrisk.models.byog_features import byog_features
+from linkrisk.models.byog_tables import SPLITS, ByogData, read_byog
 from linkrisk.models.card import ModelCard, TrainedModel, new_version, save_model
 from linkrisk.models.fallback import RuleScore
-from linkrisk.models.propagation import PropagationConfig, operator_from_edges, propagate
+from linkrisk.models.metrics import INSPECTION_BUDGET
+from linkrisk.models.propagation import PropagationConfig
 from linkrisk.models.tiers import TierPolicy, choose_cutoffs
-from linkrisk.models.training import Design, compare, fit_classifier, predict
+from linkrisk.models.training import Design, compare, predict
 
-WINDOWS = (12, 36)  # months
-HALF_LIFE_MONTHS = 12.0  # decay of a generic event's weight
-SEVERITY_WORDS = {"minor": 1.0, "major": 2.0, "serious": 3.0, "一般": 1.0, "较重": 2.0, "严重": 3.0}
-DAYS_PER_MONTH = 30.436875
+__all__ = ["byog_features", "evaluate_byog", "read_byog", "train_byog"]
 
 
-def read_table(path: Path, required: tuple[str, ...]) -> pa.Table:
-    """A CSV or Parquet file with its required columns checked."""
-    if not path.exists():
-        raise SourceFileError(f"{path}: no such file")
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            table = pq.read_table(path)
-        else:
-            table = pacsv.read_csv(
-                path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True)
-            )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise SourceFileError(f"{path}: cannot read: {exc}") from exc
-    missing = [c for c in required if c not in table.column_names]
-    if missing:
-        raise SourceFileError(f"{path}: missing columns {missing} (has {table.column_names})")
-    return table
-
-
-def _strings(table: pa.Table, name: str) -> pa.Array:
-    return pc.cast(table[name].combine_chunks(), pa.string())
-
-
-def _numbers(table: pa.Table, name: str, path: Path) -> np.ndarray:
-    column = table[name].combine_chunks()
-    try:
-        return np.asarray(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), np.float64)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        text = column.to_pylist()
-        row = next(i for i, v in enumerate(text) if v is not None and not _is_number(v))
-        raise InputError(
-            f"{path}: row {row + 2}, field {name!r}: {text[row]!r} is not a number"
-        ) from None
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _index(ids: pa.Array, values: pa.Array, path: Path, field: str) -> np.ndarray:
-    found = np.asarray(
-        pc.fill_null(pc.index_in(values, value_set=ids), -1).to_numpy(zero_copy_only=False)
-    )
-    if (found < 0).any():
-        row = int(np.flatnonzero(found < 0)[0])
-        raise InputError(
-            f"{path}: row {row + 2}, field {field!r}: unknown node {values[row].as_py()!r}"
-        )
-    return found.astype(np.int64)
-
-
-def _codes(values: pa.Array) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of a string column and the distinct values they stand for."""
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
-    return np.asarray(
-        encoded.indices.to_numpy(zero_copy_only=False), np.int64
-    ), encoded.dictionary.to_pylist()
-
-
-def _severity(values: pa.Array) -> np.ndarray:
-    """Numbers as given; minor/major/serious (一般/较重/严重) as 1/2/3; anything else nan."""
-    codes, distinct = _codes(values)
-    table = [SEVERITY_WORDS.get(v, float(v) if _is_number(v) else np.nan) for v in distinct]
-    return np.asarray(table, np.float64)[codes] if distinct else np.zeros(0)
-
-
-@dataclass(frozen=True, slots=True)
-class ByogData:
-    ids: list[str]
-    kind: np.ndarray
-    attributes: dict[str, np.ndarray]
-    edge_src: np.ndarray
-    edge_dst: np.ndarray
-    edge_rel: np.ndarray
-    relations: list[str]
-    edge_weight: np.ndarray
-    event_node: np.ndarray
-    event_type: np.ndarray
-    event_types: list[str]
-    event_months: np.ndarray  # months before the feature date
-    event_severity: np.ndarray  # nan unknown
-    label_node: np.ndarray
-    label_test: np.ndarray
-    label_y: np.ndarray
-    dropped_future_events: int
-
-    @property
-    def n(self) -> int:
-        return len(self.ids)
-
-
-def read_byog(
-    nodes: Path, edges: Path, events: Path, labels: Path, *, as_of: date | None = None
-) -> ByogData:
-    """Read and validate the four tables (errors name file, row and field)."""
-    node_t = read_table(nodes, ("id",))
-    ids = _strings(node_t, "id")
-    if pc.count_distinct(ids).as_py() != len(ids) or ids.null_count:
-        raise InputError(f"{nodes}: node ids must be present and unique")
-    kind = (
-        _codes(_strings(node_t, "kind"))[0]
-        if "kind" in node_t.column_names
-        else np.zeros(len(ids), np.int64)
-    )
-    attributes = {
-        c: _numbers(node_t, c, nodes) for c in node_t.column_names if c not in ("id", "kind")
-    }
-
-    edge_t = read_table(edges, ("src", "dst", "relation"))
-    rel, relations = _codes(_strings(edge_t, "relation"))
-    weight = (
-        _numbers(edge_t, "weight", edges)
-        if "weight" in edge_t.column_names
-        else np.ones(len(edge_t))
-    )
-    negative = np.flatnonzero(weight < 0)
-    if negative.size:
-        raise InputError(
-            f"{edges}: row {int(negative[0]) + 2}, field 'weight': must not be negative"
-        )
-
-    event_t = read_table(events, ("id", "type"))
-    if "months_before" in event_t.column_names:
-        months = _numbers(event_t, "months_before", events)
-    elif "date" in event_t.column_names:
-        days = pc.cast(pc.cast(event_t["date"], pa.date32()), pa.int32()).to_numpy(
-            zero_copy_only=False
-        )
-        day = np.asarray(days, np.float64)
-        ref = (as_of - date(1970, 1, 1)).days if as_of else np.nanmax(day)
-        months = (ref - day) / DAYS_PER_MONTH
-    else:
-        raise SourceFileError(f"{events}: needs a 'date' or a 'months_before' column")
-    severity = np.full(len(event_t), np.nan)
-    if "severity" in event_t.column_names:
-        severity = _severity(_strings(event_t, "severity"))
-    future = ~(months >= 0)
-    keep = ~future
-    etype, event_types = _codes(_strings(event_t, "type"))
-
-    label_t = read_table(labels, ("id", "split", "label"))
-    split = _strings(label_t, "split").to_pylist()
-    bad = [i for i, s in enumerate(split) if s not in ("train", "test")]
-    if bad:
-        raise InputError(
-            f"{labels}: row {bad[0] + 2}, field 'split': {split[bad[0]]!r} is not train or test"
-        )
-    y = _numbers(label_t, "label", labels)
-    if not np.isin(y, (0, 1)).all():
-        raise InputError(f"{labels}: field 'label' must be 0 or 1")
-    return ByogData(
-        ids=ids.to_pylist(),
-        kind=kind,
-        attributes=attributes,
-        edge_src=_index(ids, _strings(edge_t, "src"), edges, "src"),
-        edge_dst=_index(ids, _strings(edge_t, "dst"), edges, "dst"),
-        edge_rel=rel,
-        relations=relations,
-        edge_weight=np.nan_to_num(weight, nan=1.0),
-        event_node=_index(ids, _strings(event_t, "id"), events, "id")[keep],
-        event_type=etype[keep],
-        event_types=event_types,
-        event_months=months[keep],
-        event_severity=severity[keep],
-        label_node=_index(ids, _strings(label_t, "id"), labels, "id"),
-        label_test=np.array([s == "test" for s in split]),
-        label_y=y.astype(bool),
-        dropped_future_events=int(future.sum()),
-    )
-
-
-def byog_features(
-    data: ByogData, *, reverse_factor: float = 0.5, config: PropagationConfig | None = None
-) -> tuple[np.ndarray, tuple[str, ...], tuple[str, ...]]:
-    """(values n×k, all feature names, entity-only names) for every node."""
-    n, cols = data.n, {}
-    cols.update({f"attr_{k}": v for k, v in data.attributes.items()})
-    cols["kind"] = data.kind.astype(np.float64)
-    for t, name in enumerate(data.event_types):
-        of_type = data.event_type == t
-        for w in WINDOWS:
-            cols[f"events_{name}_{w}m"] = np.bincount(
-                data.event_node[of_type & (data.event_months <= w)], minlength=n
-            )
-        cols[f"events_{name}_all"] = np.bincount(data.event_node[of_type], minlength=n)
-    cols["severity_max"] = np.full(n, np.nan)
-    np.fmax.at(cols["severity_max"], data.event_node, data.event_severity)
-    weight = np.where(np.isnan(data.event_severity), 1.0, data.event_severity / 2)  # major = 1
-    raw = np.bincount(
-        data.event_node, weights=weight * 0.5 ** (data.event_months / HALF_LIFE_MONTHS), minlength=n
-    )
-    own = -np.expm1(-raw)
-    cols["own_risk"] = own
-    entity = tuple(cols)
-
-    config = config or PropagationConfig()
-    operator = operator_from_edges(
-        np.concatenate([data.edge_dst, data.edge_src]),
-        np.concatenate([data.edge_src, data.edge_dst]),
-        np.concatenate([data.edge_weight, reverse_factor * data.edge_weight]),
-        n,
-        config,
-    )
-    cols["related_risk"] = propagate(operator, own).related
-    z = (own > 0).astype(np.float64)
-    hop1_all = np.zeros(n)
-    for r, name in enumerate(data.relations):
-        e = data.edge_rel == r
-        s, d = data.edge_src[e], data.edge_dst[e]
-        cols[f"flagged_{name}_1hop"] = np.bincount(d, weights=z[s], minlength=n) + np.bincount(
-            s, weights=z[d], minlength=n
-        )
-        cols[f"out_{name}"] = np.bincount(s, minlength=n)
-        cols[f"in_{name}"] = np.bincount(d, minlength=n)
-        hop1_all += cols[f"flagged_{name}_1hop"]
-    deg = np.bincount(data.edge_src, minlength=n) + np.bincount(data.edge_dst, minlength=n)
-    two = np.bincount(data.edge_dst, weights=hop1_all[data.edge_src], minlength=n)
-    two += np.bincount(data.edge_src, weights=hop1_all[data.edge_dst], minlength=n)
-    cols["flagged_2hop"] = two - deg * z  # less the walks straight back
-    names = tuple(cols)
-    values = np.column_stack([np.asarray(cols[k], np.float32) for k in names])
-    return values, names, entity
-
-
-def _designs(data: ByogData) -> tuple[Design, Design, tuple[str, ...]]:
-    values, names, entity = byog_features(data)
-    rows = values[data.label_node]
-    train, test = ~data.label_test, data.label_test
-    if not train.any() or not test.any():
+def _designs(data: ByogData) -> tuple[Design, Design | None, Design, tuple[str, ...], list[str]]:
+    features = byog_features(data)
+    names, entity = features.names, features.entity
+    rows = features.values[data.label_node]
+    parts = []
+    for code in range(len(SPLITS)):
+        chosen = data.label_split == code
+        parts.append(Design(rows[chosen], data.label_y[chosen], names) if chosen.any() else None)
+    train, valid, test = parts
+    if train is None or test is None:
         raise InputError("the label table needs both train and test rows")
-    return (
-        Design(rows[train], data.label_y[train], names),
-        Design(rows[test], data.label_y[test], names),
-        entity,
-    )
+    warnings = []
+    if features.dropped:
+        warnings.append(
+            f"{len(features.dropped)} feature columns are the same for every node and were"
+            f" dropped: {', '.join(features.dropped[:12])}"
+            + (" …" if len(features.dropped) > 12 else "")
+        )
+    return train, valid, test, entity, warnings
 
 
-def evaluate_byog(data: ByogData, params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Entity-only vs entity+graph on the label table's split."""
-    train, test, entity = _designs(data)
-    result = compare(train, test, entity, params=params)
-    result["window"] = {
+def _window(data: ByogData, train: Design, valid: Design | None, test: Design) -> dict[str, Any]:
+    return {
         "train_rows": len(train.y),
+        "valid_rows": 0 if valid is None else len(valid.y),
         "test_rows": len(test.y),
         "dropped_future_events": data.dropped_future_events,
     }
+
+
+def evaluate_byog(
+    data: ByogData,
+    params: dict[str, Any] | None = None,
+    *,
+    seed: int = 0,
+    budget: float = INSPECTION_BUDGET,
+) -> dict[str, Any]:
+    """Entity-only vs entity+graph on the label table's split (recall at ``budget``)."""
+    train, valid, test, entity, warnings = _designs(data)
+    result = compare(train, valid, test, entity, params=params, seed=seed, inspect_share=budget)
+    result["warnings"] = warnings + result["warnings"]
+    result.pop("models")
+    result["window"] = _window(data, train, valid, test)
     return result
 
 
-def train_byog(data: ByogData, out_dir: Path, params: dict[str, Any] | None = None) -> ModelCard:
+def train_byog(
+    data: ByogData, out_dir: Path, params: dict[str, Any] | None = None, *, seed: int = 0
+) -> ModelCard:
     """Fit on the train rows, report on the test rows, save model and card in ``out_dir``."""
-    train, test, entity = _designs(data)
-    result = compare(train, test, entity, params=params)
-    classifier = fit_classifier(train, train.names, params)
+    train, valid, test, entity, warnings = _designs(data)
+    result = compare(train, valid, test, entity, params=params, seed=seed)
+    result["warnings"] = warnings + result["warnings"]
+    classifier = result.pop("models")["entity_graph"]
     policy = TierPolicy(choose_cutoffs(predict(classifier, train, train.names)))
     card = ModelCard(
         model_version=new_version("byog", datetime.now(UTC).date().isoformat(), {}),
         kind="byog",
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        data_window={
-            "train_rows": len(train.y),
-            "test_rows": len(test.y),
-            "dropped_future_events": data.dropped_future_events,
-        },
+        data_window=_window(data, train, valid, test),
         snapshot_ids={},
         features=list(train.names),
         entity_features=list(entity),
@@ -317,10 +94,16 @@ def train_byog(data: ByogData, out_dir: Path, params: dict[str, Any] | None = No
         tiers={**policy.to_dict(), "test_shares": result["test_tier_shares"]},
         params={
             "classifier": classifier.get_params(),
+            "search": result["search"]["entity_graph"],
+            "seed": seed,
+            "train_metrics": result["train_metrics"],
             "graph_gain": result["graph_gain"],
             "graph_gain_ci95": result["graph_gain_ci95"],
         },
-        notes=["bring-your-own-graph model: features from the four input tables (docs/byog.md)"],
+        notes=[
+            "bring-your-own-graph model: features from the four input tables (docs/byog.md)",
+            *result["warnings"],
+        ],
     )
     save_model(out_dir, TrainedModel(card, classifier, policy, RuleScore(), PropagationConfig()))
     return card

@@ -2,9 +2,12 @@
 
 ``train_city`` builds the point-in-time snapshots it needs in a scratch directory (removed after
 use; the card keeps their content-derived ids, so they can be rebuilt): features as
-of T−36m and T−24m (training) and T−12m (held-out test), each windows from the snapshot twelve
-months later. It reports entity-only vs entity+graph on the test window, then refits the
-deployed model on all three windows and chooses its tier cut-offs on the latest one.
+of T−36m (train), T−24m (valid: the search of the classifier's settings, early stopping and
+calibration) and T−12m (held-out test), each labelled from the snapshot twelve months later. It
+reports entity-only vs entity+graph on the test window, then fits the deployed model with the
+chosen settings on the train and valid windows, stops and calibrates it on the latest (test)
+window, and chooses its tier cut-offs there. The search's scoring cost is capped
+(``linkrisk.models.search.CITY_BUDGET``) so that scoring a city stays within its time budget.
 """
 
 from __future__ import annotations
@@ -32,18 +35,20 @@ from linkrisk.models.metrics import evaluate_scores
 from linkrisk.models.pipeline import analyse
 from linkrisk.models.propagation import PropagationConfig
 from linkrisk.models.rules import RuleBook, load_rules
+from linkrisk.models.search import CITY_BUDGET
 from linkrisk.models.tiers import TierPolicy, choose_cutoffs, load_overrides
 from linkrisk.models.training import (
     MAX_TRAIN_ROWS,
     Design,
     cap_rows,
     compare,
-    fit_classifier,
+    fit_model,
     predict,
 )
 
 Progress = Callable[[str], None]
-TRAIN_OFFSETS = (36, 24)  # months before the latest date: training feature dates
+TRAIN_OFFSET, VALID_OFFSET = 36, 24  # months before the latest date: fitting feature dates
+TRAIN_OFFSETS = (TRAIN_OFFSET, VALID_OFFSET)
 TEST_OFFSET = 12  # the held-out window (its labels end on the latest date)
 
 
@@ -116,8 +121,16 @@ def _evaluate(
         windows, snapshot_ids = _windows(store, settings, as_of, scratch, rules, say)
     train_w, test_w = windows[: len(TRAIN_OFFSETS)], windows[len(TRAIN_OFFSETS)]
     train = Design.stack([w.design for w in train_w])
-    say("fitting entity-only and entity+graph models")
-    result = compare(train, test_w.design, ENTITY_FEATURES, params=params)
+    say("searching and fitting entity-only and entity+graph models")
+    result = compare(
+        train_w[0].design,
+        train_w[1].design,
+        test_w.design,
+        ENTITY_FEATURES,
+        params=params,
+        budget=CITY_BUDGET,
+    )
+    result.pop("models")
     baseline = fit_rule_score(
         np.concatenate([w.intrinsic for w in train_w]),
         np.concatenate([w.related for w in train_w]),
@@ -127,11 +140,13 @@ def _evaluate(
         test_w.design.y, baseline(test_w.intrinsic, test_w.related)
     )
     result["window"] = {
-        "train_as_of": [w.as_of.isoformat() for w in train_w],
+        "train_as_of": [train_w[0].as_of.isoformat()],
+        "valid_as_of": train_w[1].as_of.isoformat(),
         "test_as_of": test_w.as_of.isoformat(),
         "label_horizon_months": HORIZON_MONTHS,
         "latest": as_of.isoformat(),
-        "train_rows": len(train.y),
+        "train_rows": len(train_w[0].design.y),
+        "valid_rows": len(train_w[1].design.y),
         "test_rows": len(test_w.design.y),
     }
     result["snapshot_ids"] = snapshot_ids
@@ -153,10 +168,12 @@ def train_city(
     say = progress or (lambda _msg: None)
     rules = rules or load_rules()
     result, windows = _evaluate(store, settings, as_of, scratch, params, rules, progress)
-    say("fitting the deployed model on all windows")
-    everything = cap_rows(Design.stack([w.design for w in windows]), MAX_TRAIN_ROWS)
-    classifier = fit_classifier(everything, FEATURE_NAMES, params)
+    say("fitting the deployed model on the train and valid windows, calibrated on the latest")
     latest = windows[-1].design
+    fitting = cap_rows(Design.stack([w.design for w in windows[:-1]]), MAX_TRAIN_ROWS)
+    chosen = params or result["search"]["entity_graph"]["params"]
+    deployed = fit_model(fitting, latest, FEATURE_NAMES, params=chosen, budget=CITY_BUDGET)
+    classifier = deployed.model
     cutoffs = choose_cutoffs(predict(classifier, latest, FEATURE_NAMES))
     policy = TierPolicy(cutoffs, overrides=load_overrides())
     rule_score = fit_rule_score(
@@ -170,7 +187,7 @@ def train_city(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         data_window={
             **result["window"],
-            "deployed_rows": len(everything.y),
+            "deployed_rows": len(fitting.y),
             "deployed_as_of": [w.as_of.isoformat() for w in windows],
         },
         snapshot_ids=result["snapshot_ids"],
@@ -180,6 +197,9 @@ def train_city(
         tiers={**policy.to_dict(), "test_shares": result["test_tier_shares"]},
         params={
             "classifier": classifier.get_params(),
+            "deployed_iterations": classifier.n_iter_,
+            "search": result["search"]["entity_graph"],
+            "train_metrics": result["train_metrics"],
             "propagation": PropagationConfig().to_dict(),
             "rule_versions": sorted({rules.in_force(w.as_of).version for w in windows}),
             "rule_score": rule_score.to_dict(),
@@ -188,7 +208,9 @@ def train_city(
         },
         notes=[
             "metrics: models fitted on the train windows, scored on the held-out test window",
-            "deployed model: refitted on train and test windows; cut-offs chosen on the latest",
+            "deployed model: the chosen settings fitted on the train and valid windows, boosting"
+            " stopped and calibrated on the test window; cut-offs chosen on it",
+            *result["warnings"],
             "persons are scored with the calibrated rule score (they are not inspection subjects)",
             "status, capital and contact attributes are the store's latest values (no history)",
         ],

@@ -73,6 +73,7 @@ class Explanation:
     explained: float  # share of the related-party risk covered by all simple paths found
     subgraph_nodes: int
     truncated: bool = field(default=False)  # the subgraph or the path search hit its cap
+    listed: float = 0.0  # share of the related-party risk the listed ``paths`` add up to
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -283,4 +284,7 @@ def explain(
         explained=round(min(1.0, sum(c for c, _, _ in found) / related), 4) if related > 0 else 0.0,
         subgraph_nodes=len(nodes),
         truncated=truncated or exhausted,
+        listed=round(min(1.0, sum(p.contribution for p in paths) / related), 4)
+        if related > 0
+        else 0.0,
     )

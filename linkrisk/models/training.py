@@ -1,9 +1,11 @@
 """Fitting and comparing classifiers on design matrices (shared by the city and BYOG paths).
 
-Every comparison fits the same estimator twice on the same rows — once on the entity-only
-columns, once on entity + graph columns — and scores both on the same held-out rows, so the card
-says how much the graph adds, with a paired-bootstrap interval of the gain. Tier cut-offs are
-chosen on the training rows' predictions.
+Splits: ``train`` rows fit the booster; ``valid`` rows choose its settings (``search``), stop
+its boosting and calibrate it; ``test`` rows are only scored. Every comparison fits twice on the
+same rows — once on the entity-only columns, once on entity + graph columns, each with its own
+search — and scores both on the same test rows, so the card says how much the graph adds, with
+a paired-bootstrap interval of the gain. Tier cut-offs are chosen on the training rows'
+predictions.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from linkrisk.errors import InputError
 from linkrisk.models.bootstrap import paired_gain_interval
 from linkrisk.models.classifier import RiskClassifier
 from linkrisk.models.features import CATEGORICAL_FEATURES
-from linkrisk.models.metrics import evaluate_scores
+from linkrisk.models.metrics import INSPECTION_BUDGET, evaluate_scores
+from linkrisk.models.search import BYOG_BUDGET, SearchBudget, search
 from linkrisk.models.tiers import DEFAULT_TARGETS, assign_tiers, choose_cutoffs
 
 #: more training rows than this are subsampled uniformly (keeps calibration honest, bounds time)
@@ -50,20 +53,108 @@ def cap_rows(design: Design, max_rows: int, seed: int = 0) -> Design:
     return Design(design.X[keep], design.y[keep], design.names)
 
 
-def fit_classifier(
-    design: Design, names: tuple[str, ...], params: dict[str, Any] | None = None
-) -> RiskClassifier:
-    """A ``RiskClassifier`` on the columns ``names`` (category-coded columns declared as such)."""
-    if len(np.unique(design.y)) < 2:
+#: fewer training positives than this: refused (a model would learn noise or a constant)
+MIN_POSITIVES = 10
+#: fewer than this: fitted, with a warning in the result
+FEW_POSITIVES = 50
+#: without validation rows, this share of the training rows (stratified) is held out to search
+HOLDOUT_SHARE = 0.2
+
+
+@dataclass(slots=True)
+class Fitted:
+    """A fitted classifier, how its settings were chosen, and warnings about the data."""
+
+    model: RiskClassifier
+    search: dict[str, Any]
+    warnings: list[str]
+
+
+def check_positives(design: Design, what: str = "training") -> list[str]:
+    """Refuse too few positives (or negatives) to learn from; warnings for merely few."""
+    positives = int(design.y.sum())
+    negatives = len(design.y) - positives
+    if min(positives, negatives) < MIN_POSITIVES:
         raise InputError(
-            f"the training rows ({len(design.y):,}) hold only one outcome: a model needs both"
-            " subjects with and without a later serious event (is the history long enough?)"
+            f"the {what} rows ({len(design.y):,}) hold {positives:,} positives and"
+            f" {negatives:,} negatives: a model needs at least {MIN_POSITIVES} of each (is the"
+            " history long enough, the label right?)"
         )
-    categorical = [i for i, n in enumerate(names) if n in CATEGORICAL_FEATURES] or None
-    model = RiskClassifier(
-        **{"random_state": 0, **(params or {})}, categorical_features=categorical
+    if positives < FEW_POSITIVES:
+        return [
+            f"only {positives} positives in the {what} rows: the model and its metrics are"
+            " uncertain"
+        ]
+    return []
+
+
+def holdout(design: Design, share: float = HOLDOUT_SHARE, seed: int = 0) -> tuple[Design, Design]:
+    """(rest, held out): a stratified random ``share`` of the rows held out (seeded)."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(len(design.y), bool)
+    for cls in (False, True):
+        rows = np.flatnonzero(design.y.astype(bool) == cls)
+        out[rng.choice(rows, max(1, round(share * len(rows))), replace=False)] = True
+    keep = ~out
+    return (
+        Design(design.X[keep], design.y[keep], design.names),
+        Design(design.X[out], design.y[out], design.names),
     )
-    return model.fit(design.columns(names), design.y.astype(int))
+
+
+def _categorical(names: tuple[str, ...]) -> list[int] | None:
+    return [i for i, n in enumerate(names) if n in CATEGORICAL_FEATURES] or None
+
+
+def fit_model(
+    train: Design,
+    valid: Design | None,
+    names: tuple[str, ...],
+    *,
+    params: dict[str, Any] | None = None,
+    budget: SearchBudget = BYOG_BUDGET,
+    seed: int = 0,
+) -> Fitted:
+    """A ``RiskClassifier`` on the columns ``names``, its settings chosen on ``valid``.
+
+    With ``valid``: the search (``linkrisk.models.search``) runs on train vs valid; the final
+    booster is fitted on ``train`` with early stopping on ``valid`` and calibrated on ``valid``.
+    Without: the search runs on a stratified 20 % hold-out of ``train``; the final booster is
+    refitted on all of ``train`` with the chosen iteration count and calibrated by 3-fold
+    cross-validation. ``params`` fixes the settings instead of searching (tests, benchmarks).
+    """
+    warnings = check_positives(train)
+    categorical = _categorical(names)
+    if valid is not None:
+        warnings += check_positives(valid, "validation")
+    if params is not None:
+        chosen, record = dict(params), dict[str, Any]({"fixed": dict(params)})
+    else:
+        search_train, search_valid = (
+            (train, valid) if valid is not None else holdout(train, seed=seed)
+        )
+        result = search(
+            search_train.columns(names),
+            search_train.y.astype(int),
+            search_valid.columns(names),
+            search_valid.y.astype(int),
+            categorical=categorical,
+            budget=budget,
+            seed=seed,
+        )
+        chosen, record = result.params, result.to_dict()
+        record["valid"] = "valid rows" if valid is not None else "20 % hold-out of train"
+    model = RiskClassifier(**{"random_state": seed, **chosen}, categorical_features=categorical)
+    if valid is not None:
+        model.fit(
+            train.columns(names),
+            train.y.astype(int),
+            X_valid=valid.columns(names),
+            y_valid=valid.y.astype(int),
+        )
+    else:
+        model.fit(train.columns(names), train.y.astype(int))
+    return Fitted(model, record, warnings)
 
 
 def predict(model: RiskClassifier, design: Design, names: tuple[str, ...]) -> np.ndarray:
@@ -77,21 +168,32 @@ def tier_shares(prob: np.ndarray, cutoffs: tuple[float, float, float]) -> list[f
 
 def compare(
     train: Design,
+    valid: Design | None,
     test: Design,
     entity: tuple[str, ...],
     *,
     params: dict[str, Any] | None = None,
+    budget: SearchBudget = BYOG_BUDGET,
+    seed: int = 0,
+    inspect_share: float = INSPECTION_BUDGET,
     targets: tuple[float, float, float, float] = DEFAULT_TARGETS,
 ) -> dict[str, Any]:
-    """Entity-only vs entity+graph on the same split: metrics, and tier shares on the test rows."""
-    train = cap_rows(train, MAX_TRAIN_ROWS)
-    out: dict[str, Any] = {"metrics": {}, "test_tier_shares": {}}
+    """Entity-only vs entity+graph on the same split (each with its own search): metrics on the
+    test rows (and the train rows, to show over-fitting), tier shares on the test rows."""
+    train = cap_rows(train, MAX_TRAIN_ROWS, seed)
+    out: dict[str, Any] = {"metrics": {}, "train_metrics": {}, "test_tier_shares": {}}
+    out["search"], out["warnings"], out["models"] = {}, [], {}
     probs = {}
     for label, names in (("entity_only", entity), ("entity_graph", train.names)):
-        model = fit_classifier(train, names, params)
-        probs[label] = prob = predict(model, test, names)
-        out["metrics"][label] = evaluate_scores(test.y, prob)
-        cutoffs = choose_cutoffs(predict(model, train, names), targets)
+        fitted = fit_model(train, valid, names, params=params, budget=budget, seed=seed)
+        out["models"][label] = fitted.model
+        out["search"][label] = fitted.search
+        out["warnings"] += [w for w in fitted.warnings if w not in out["warnings"]]
+        probs[label] = prob = predict(fitted.model, test, names)
+        out["metrics"][label] = evaluate_scores(test.y, prob, inspect_share)
+        on_train = predict(fitted.model, train, names)
+        out["train_metrics"][label] = evaluate_scores(train.y, on_train, inspect_share)
+        cutoffs = choose_cutoffs(on_train, targets)
         out["test_tier_shares"][label] = tier_shares(prob, cutoffs)
     full, ent = out["metrics"]["entity_graph"], out["metrics"]["entity_only"]
     out["graph_gain"] = {

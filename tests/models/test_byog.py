@@ -58,10 +58,13 @@ def test_reads_the_four_tables(tmp_path: Path) -> None:
     assert data.dropped_future_events == 1  # b's 2027 event is after the feature date
     assert data.event_severity.tolist() == [3.0, 2.0]
     assert data.event_months[0] == pytest.approx(12, abs=0.1)
-    values, names, entity = byog_features(data)
+    values, names, entity, dropped = byog_features(data)
     row = dict(zip(names, values[0].tolist(), strict=True))
     assert row["attr_capital"] == 10 and row["events_fine_36m"] == 0 and row["events_fine_all"] == 1
-    assert row["flagged_owns_1hop"] == 1  # its owner c; b's only event is in the future
+    # a (via c), b (via a) and c (via a) each have one flagged neighbour: the same everywhere
+    assert "flagged_owns_1hop" in dropped and "flagged_owns_1hop" not in names
+    assert row["nb_owns_in_attr_capital_max"] != row["nb_owns_in_attr_capital_max"]  # c: unknown
+    assert row["nb_owns_out_attr_capital_sum"] == 5  # a holds b
     assert row["related_risk"] > 0 and "related_risk" not in entity and "own_risk" in entity
 
 
@@ -100,7 +103,13 @@ def test_months_before_and_parquet(tmp_path: Path) -> None:
             InputError,
             "negative",
         ),
-        ("labels", ["id", "split", "label"], [["a", "dev", 1]], InputError, "not train or test"),
+        (
+            "labels",
+            ["id", "split", "label"],
+            [["a", "dev", 1]],
+            InputError,
+            "not one of train, valid",
+        ),
         ("labels", ["id", "split", "label"], [["a", "test", 2]], InputError, "0 or 1"),
         ("nodes", ["id"], [["a"], ["a"]], InputError, "unique"),
     ],
@@ -168,5 +177,33 @@ def test_train_saves_a_byog_model(tmp_path: Path) -> None:
     assert card.kind == "byog" and "related_risk" in card.features
     assert set(card.metrics) == {"entity_only", "entity_graph"}
     model = load_model(tmp_path / "model", card.features)
-    values, _, _ = byog_features(data)
+    values = byog_features(data).values
     assert model.classifier.predict_proba(values).shape == (1500, 2)
+
+
+def test_valid_rows_choose_the_settings_and_test_rows_are_only_scored(tmp_path: Path) -> None:
+    nodes, edges, events, labels = _contagion(tmp_path, n=2000)
+    rows = labels.read_text().splitlines()
+    # every third training row becomes a validation row
+    relabelled = [rows[0]] + [
+        r.replace(",train,", ",valid,") if i % 3 == 0 else r for i, r in enumerate(rows[1:])
+    ]
+    labels.write_text("\n".join(relabelled) + "\n")
+    data = read_byog(nodes, edges, events, labels)
+    card = train_byog(data, tmp_path / "model")
+    window = card.data_window
+    assert window["valid_rows"] > 0 and window["train_rows"] + window["valid_rows"] > 0
+    assert window["test_rows"] == sum(",test," in r for r in relabelled)
+    search = card.params["search"]
+    assert search["valid"] == "valid rows" and search["trials"]
+    assert card.params["classifier"]["max_iter"] == search["params"]["max_iter"]
+    assert set(card.params["train_metrics"]) == {"entity_only", "entity_graph"}
+
+
+def test_the_events_table_is_optional(tmp_path: Path) -> None:
+    nodes, edges, _, labels = _tiny(tmp_path)
+    data = read_byog(nodes, edges, None, labels)
+    assert data.event_types == [] and data.dropped_future_events == 0
+    features = byog_features(data)
+    assert not [n for n in features.names if "events_" in n or "own_risk" in n]
+    assert "attr_capital" in features.names

@@ -56,3 +56,19 @@ def test_a_column_missing_everywhere_is_tolerated() -> None:
     model = RiskClassifier(max_iter=10, random_state=0).fit(X, y)
     assert model.empty_columns_.tolist() == [False, False, True, False]
     assert np.isfinite(model.predict_proba(X)).all()
+
+
+def test_a_column_known_only_in_the_first_rows_is_fitted() -> None:
+    # rows in node order: a column known only for the first nodes (holding firms) once fell
+    # entirely into one unshuffled calibration fold, and the booster's binning failed on it
+    X, y = _data(3000, 4)
+    X[300:, 3] = np.nan
+    model = RiskClassifier(max_iter=10, random_state=0).fit(X, y)
+    assert not model.empty_columns_[3] and np.isfinite(model.predict_proba(X)).all()
+
+
+def test_a_column_known_in_too_few_rows_is_fed_as_a_constant() -> None:
+    X, y = _data(1000, 5)
+    X[5:, 1] = np.nan
+    model = RiskClassifier(max_iter=10, min_samples_leaf=20, random_state=0).fit(X, y)
+    assert model.empty_columns_.tolist() == [False, True, False, False]

@@ -93,4 +93,17 @@ def test_byog_evaluate_and_train(settings: Settings, tmp_path: Path) -> None:
 def test_byog_needs_all_four_tables(tmp_path: Path) -> None:
     (tmp_path / "n.csv").write_text("node\n1\n")
     result = run("evaluate", "--nodes", str(tmp_path / "n.csv"), code=2)
-    assert "all of --nodes" in result.output
+    assert "all of --nodes, --edges and --labels" in result.output
+
+
+@pytest.mark.slow
+def test_byog_seed_budget_and_no_events(settings: Settings, tmp_path: Path) -> None:
+    nodes, edges, _, labels = _contagion(tmp_path, n=1200)
+    files = ["--nodes", str(nodes), "--edges", str(edges), "--labels", str(labels)]
+    first = run("evaluate", *files, "--seed", "1", "--budget", "0.1", "--json")
+    assert "recall_at_10pct" in first["metrics"]["entity_graph"]
+    again = run("evaluate", *files, "--seed", "1", "--budget", "0.1", "--json")
+    other = run("evaluate", *files, "--seed", "2", "--budget", "0.1", "--json")
+    assert again["metrics"] == first["metrics"]
+    # another seed draws other candidates: the search's trials differ
+    assert other["search"]["entity_graph"]["trials"] != first["search"]["entity_graph"]["trials"]

@@ -99,3 +99,18 @@ def test_hop_bound_and_node_cap(snap: Snapshot) -> None:
     assert len(nodes) == 2 and truncated
     nodes, truncated = local_subgraph(snap, snap.index("TGT"), 3, 100)
     assert snap.sid_list(nodes) == ["M", "P", "S", "TGT"] and not truncated
+
+
+def test_listed_paths_say_what_they_add_up_to(snap: Snapshot) -> None:
+    from linkrisk.cli.explain import _paths_title
+
+    for node in range(snap.n):
+        result = _explain(snap, snap.sid(node))
+        listed = sum(p.contribution for p in result.paths)
+        if result.related > 0:
+            assert result.listed == pytest.approx(min(1.0, listed / result.related), abs=1e-3)
+            assert result.listed <= result.explained + 1e-3
+        title = _paths_title(result)
+        assert (
+            f"add up to {result.listed:.0%}" in title and f"cover {result.explained:.0%}" in title
+        )

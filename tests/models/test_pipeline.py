@@ -68,7 +68,10 @@ def test_train_then_score_with_the_model(
     store, snapshot = city
     card = train_city(store, settings, AS_OF, params={"max_iter": 30})
     assert current_version(settings.model_dir) == card.model_version
-    assert card.data_window["train_as_of"] == ["2023-10-31", "2024-10-31"]
+    assert card.data_window["train_as_of"] == ["2023-10-31"]
+    assert card.data_window["valid_as_of"] == "2024-10-31"
+    assert card.params["search"] == {"fixed": {"max_iter": 30}}
+    assert 1 <= card.params["deployed_iterations"] <= 30  # stopped early on the latest window
     assert card.data_window["test_as_of"] == "2025-10-31"
     assert sorted(card.snapshot_ids) == ["2023-10-31", "2024-10-31", "2025-10-31", "2026-10-31"]
     assert set(card.metrics) == {"entity_only", "entity_graph", "rule_baseline"}
@@ -112,6 +115,6 @@ def test_training_without_any_serious_event_is_refused(settings: Settings) -> No
         subjects=[org("A"), org("B")],
         events=[event("e1", "A", "penalty", date(2024, 1, 1), severity="minor")],
     )
-    with pytest.raises(InputError, match="only one outcome"):
+    with pytest.raises(InputError, match="a model needs at least"):
         evaluate_city(store, settings, AS_OF)
     assert not list(settings.data_dir.glob("train-snapshots-*"))  # scratch removed even so

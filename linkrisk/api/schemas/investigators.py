@@ -82,6 +82,7 @@ class Explanation(Mirror):
     explained: float
     subgraph_nodes: int
     truncated: bool
+    listed: float = 0.0  # share of the related-party risk the listed paths add up to
 
 
 class SubjectCard(Schema):
