@@ -135,6 +135,14 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "scan_section": {
         "own": ("自身风险", "own records"),
         "around": ("周边风险", "listed subjects nearby"),
+        "alerts": ("预警", "open alerts"),
+    },
+    "alert_kind": {
+        "event": ("新增记录", "new record"),
+        "tier": ("风险等级变化", "tier change"),
+        "ownership": ("股权变更", "ownership change"),
+        "officer": ("高管变更", "officer change"),
+        "status": ("登记状态变化", "status change"),
     },
     "not_loaded": {
         "business_scope": ("经营范围", "business scope"),

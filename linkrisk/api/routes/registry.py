@@ -12,11 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from linkrisk.api.beneficial import owners_view, verification_view
-from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
+from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator, Store
 from linkrisk.api.registry import diff_view, history_view, person_view, registry_view
 from linkrisk.api.resolving import candidates
 from linkrisk.api.routes import may_answer
-from linkrisk.api.scan import scan_view
+from linkrisk.api.scan import alerts_section, scan_view
 from linkrisk.api.schemas.registry import (
     BeneficialOwnersPublic,
     DiffPublic,
@@ -142,12 +142,14 @@ def scan(
     key: Investigator,
     state: AppState,
     graph: Graph,
+    store: Store,
     ctx: Context,
     hops: Annotated[int, Query(ge=1, le=MAX_RISK_HOPS)] = 2,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> RiskScanPublic:
     ctx.touch(sid)
     data, seen = scan_view(state, graph, sid, hops, limit, key.has_scope("pii"))
+    data["sections"].append(alerts_section(store, key.org, sid, limit))
     ctx.touch(*seen)
     return RiskScanPublic.model_validate(data)
 

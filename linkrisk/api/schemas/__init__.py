@@ -118,12 +118,12 @@ from linkrisk.api.schemas.regulators import (
 
 __all__ = [
     "USCC_PATTERN",
-    "AssignCreate",
     "AlertAck",
     "AlertAckResult",
     "AlertCount",
     "AlertList",
     "AlertPublic",
+    "AssignCreate",
     "AuditList",
     "AuditRecordPublic",
     "AuditVerification",

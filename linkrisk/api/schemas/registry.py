@@ -142,10 +142,11 @@ class ScanGroupPublic(Mirror):
     type: str | None = None
     events: list[dict[str, Any]] = Field(default_factory=list)
     neighbours: list[dict[str, Any]] = Field(default_factory=list)
+    alerts: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ScanSectionPublic(Mirror):
-    name: str = Field(description="own | around (later sections may be added, e.g. alerts)")
+    name: str = Field(description="own | around | alerts (the key organisation's open alerts)")
     title: str
     title_en: str
     total: int

@@ -8,7 +8,14 @@ function eventLine(e) {
   return `${label(EVENT_TYPES, e.type)}${e.severity ? `（${label(SEVERITIES, e.severity)}）` : ""} ${e.decision_date}`;
 }
 
+function alertLine(a, open) {
+  return h("li", {},
+    h("button", { type: "button", class: "link", dataset: { sid: a.sid }, onclick: () => open(a.sid) }, a.sid),
+    ` · ${a.distance} 跳 · 监控对象 ${a.watch_sid} · ${String(a.created).slice(0, 10)}`);
+}
+
 function items(group, open) {
+  if (group.alerts?.length) return group.alerts.map((a) => alertLine(a, open));
   if (group.events?.length) return group.events.map((e) => h("li", {}, eventLine(e)));
   return (group.neighbours ?? []).map((n) => h("li", {},
     h("button", { type: "button", class: "link", dataset: { sid: n.sid }, onclick: () => open(n.sid) }, n.name || n.sid),

@@ -333,6 +333,32 @@ export const VOCABULARY = {
     "around": {
       "zh": "周边风险",
       "en": "listed subjects nearby"
+    },
+    "alerts": {
+      "zh": "预警",
+      "en": "open alerts"
+    }
+  },
+  "alert_kind": {
+    "event": {
+      "zh": "新增记录",
+      "en": "new record"
+    },
+    "tier": {
+      "zh": "风险等级变化",
+      "en": "tier change"
+    },
+    "ownership": {
+      "zh": "股权变更",
+      "en": "ownership change"
+    },
+    "officer": {
+      "zh": "高管变更",
+      "en": "officer change"
+    },
+    "status": {
+      "zh": "登记状态变化",
+      "en": "status change"
     }
   },
   "not_loaded": {

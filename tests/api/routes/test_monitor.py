@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -168,3 +169,30 @@ def test_watches_and_webhooks_belong_to_the_key_organisation(
         client.post("/v1/webhooks", json={"url": "file:///etc/passwd"}, headers=inv).status_code
         == 422
     )
+
+
+def test_the_risk_scan_counts_the_organisation_s_open_alerts(
+    client: TestClient, keys: Keys, city: City, settings: Settings
+) -> None:
+    """风险扫描's third section, 预警: the key organisation's open alerts about the subject or
+    watched through it, by kind; acknowledged ones and other organisations' do not count."""
+    inv = keys.headers("investigator")
+    assert client.post("/v1/watches", json={"sid": city.a, "depth": 2}, headers=inv).is_success
+    _next_day(client, settings, city)
+
+    def alerts_of(sid: str) -> dict[str, Any]:
+        scan = client.get(f"/v1/subjects/{sid}/scan", headers=inv)
+        assert scan.status_code == 200, scan.text
+        section = scan.json()["sections"][-1]
+        assert section["name"] == "alerts" and section["title"] == "预警"
+        return section
+
+    section = alerts_of(city.b)
+    assert section["total"] == 1
+    ((group),) = section["groups"]
+    assert (group["label"], group["count"]) == ("新增记录", 1)
+    assert group["alerts"][0]["sid"] == city.b and group["alerts"][0]["watch_sid"] == city.a
+    assert alerts_of(city.a)["total"] == 2  # watched through A: its own and B's
+    first = group["alerts"][0]["alert_id"]
+    assert client.post("/v1/alerts/ack", json={"alert_ids": [first]}, headers=inv).is_success
+    assert alerts_of(city.b)["total"] == 0 and alerts_of(city.b)["groups"] == []
