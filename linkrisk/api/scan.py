@@ -41,6 +41,10 @@ def scan_view(
     return data, list(namer.seen)
 
 
+#: alerts listed under 预警 at most (the inbox pages by 500; the total is always counted)
+ALERTS_LISTED = 500
+
+
 def alerts_section(store: EmbeddedStore, org: str, sid: str, limit: int) -> dict[str, Any]:
     """预警: ``org``'s unacknowledged alerts about ``sid`` or watched through it, by kind of
     change; each count opens its alerts (the first ``limit``, newest last)."""

@@ -260,7 +260,7 @@ def test_risk_scan_counts_open_their_lists(
     for node in firms[:1500]:
         sid = snapshot.sid(int(node))
         scan = api.get(f"/v1/subjects/{sid}/scan").json()
-        if all(s["total"] for s in scan["sections"]):
+        if all(s["total"] for s in scan["sections"] if s["name"] != "alerts"):  # none watched
             break
     else:
         pytest.fail("no firm has both own records and listed neighbours")

@@ -16,7 +16,7 @@ from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigato
 from linkrisk.api.registry import diff_view, history_view, person_view, registry_view
 from linkrisk.api.resolving import candidates
 from linkrisk.api.routes import may_answer
-from linkrisk.api.scan import alerts_section, scan_view
+from linkrisk.api.scan import ALERTS_LISTED, alerts_section, scan_view
 from linkrisk.api.schemas.registry import (
     BeneficialOwnersPublic,
     DiffPublic,
@@ -149,7 +149,7 @@ def scan(
 ) -> RiskScanPublic:
     ctx.touch(sid)
     data, seen = scan_view(state, graph, sid, hops, limit, key.has_scope("pii"))
-    data["sections"].append(alerts_section(store, key.org, sid, limit))
+    data["sections"].append(alerts_section(store, key.org, sid, min(limit, ALERTS_LISTED)))
     ctx.touch(*seen)
     return RiskScanPublic.model_validate(data)
 

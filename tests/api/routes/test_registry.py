@@ -161,7 +161,8 @@ def test_paths_by_name_and_an_ambiguous_name_lists_the_candidates(
 
 def test_risk_scan_counts_open_their_lists(client: TestClient, keys: Keys, city: City) -> None:
     b = get(client, keys, f"/v1/subjects/{city.b}/scan")
-    own, around = b["sections"]
+    own, around, alerts = b["sections"]
+    assert (alerts["name"], alerts["total"], alerts["groups"]) == ("alerts", 0, [])  # no watches
     assert (own["name"], own["title"], own["total"]) == ("own", "自身风险", 2)
     assert [(g["type"], g["label"], g["count"]) for g in own["groups"]] == [
         ("penalty", "行政处罚", 1),
@@ -170,7 +171,7 @@ def test_risk_scan_counts_open_their_lists(client: TestClient, keys: Keys, city:
     assert own["groups"][0]["events"][0]["event_id"] == "ev-b-penalty"
     assert around["total"] == 0
     a = get(client, keys, f"/v1/subjects/{city.a}/scan", hops=1)
-    own, around = a["sections"]
+    own, around, _ = a["sections"]
     assert own["total"] == 0
     [group] = around["groups"]
     assert (group["key"], group["label"], group["count"]) == ("1:HOLDS", "1 跳 · 持股", 1)
