@@ -1,5 +1,5 @@
-"""``linkrisk sampling list | show``: the plans and one plan's digests, selection and teams
-(the regulator's own view: tiers included)."""
+"""``linkrisk sampling list | show | progress``: the plans, one plan's digests, selection and
+teams (the regulator's own view: tiers included), and its results entered so far."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from linkrisk.cli.output import print_json, print_table
 from linkrisk.cli.params import JsonFlag
 from linkrisk.cli.sampling_common import PlanArg, picks_table, record_table, sampling_app, stores
 from linkrisk.config import get_settings
+from linkrisk.sampling import load_catalogue
+from linkrisk.sampling.progress import plan_progress
 
 
 @sampling_app.command("list")
@@ -69,3 +71,28 @@ def show(
     )
     if record.status.value != "created":
         picks_table(book, plan, limit)
+
+
+@sampling_app.command("progress")
+def progress(plan: PlanArg, json: JsonFlag = False) -> None:
+    """Results entered so far: assigned subjects with results, per team and per matter."""
+    book, graph = stores(get_settings())
+    found = plan_progress(book, graph, plan)
+    if json:
+        print_json(found)
+        return
+    print(f"{plan}: {found['recorded']:,} of {found['subjects']:,} assigned subjects recorded")
+    catalogue = load_catalogue(get_settings().sampling_matters)
+    for title, column, rows in (
+        ("per team", "inspectors", found["teams"]),
+        ("per matter", "matter", found["matters"]),
+    ):
+        print_table(
+            title,
+            [column, "subjects", "recorded"],
+            [
+                (catalogue.name(r["key"]) if column == "matter" else r["key"],
+                 f"{r['subjects']:,}", f"{r['recorded']:,}")
+                for r in rows
+            ],
+        )  # fmt: skip

@@ -103,6 +103,7 @@ def sample_requests(city: City, consent_id: str) -> dict[tuple[str, str], dict[s
             "url": "/v1/plans/NOPE/publication/xlsx"
         },
         ("GET", "/v1/plans/{plan_id}/verify"): {"url": "/v1/plans/NOPE/verify"},
+        ("GET", "/v1/plans/{plan_id}/progress"): {"url": "/v1/plans/NOPE/progress"},
         ("GET", "/v1/inspectors"): {"url": "/v1/inspectors"},
         ("GET", "/v1/matters"): {"url": "/v1/matters"},
         ("GET", "/v1/dashboard/tiers"): {"url": "/v1/dashboard/tiers"},

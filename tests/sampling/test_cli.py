@@ -97,6 +97,9 @@ def test_the_whole_plan_from_the_command_line(
     )
     recorded = run("record", "SCJG-2025-07", str(results))
     assert recorded["abnormal"] == 1 and recorded["results"] == len(rows)
+    progress = run("progress", "SCJG-2025-07")
+    assert progress["recorded"] == len(rows) == sum(t["recorded"] for t in progress["teams"])
+    assert all(m["recorded"] == len(rows) for m in progress["matters"])
     paths = run("publish", "SCJG-2025-07", "--copy-to", str(tmp_path / "pub"))
     assert paths["due_date"] == "2025-11-04"
     assert Path(paths["verify_json"]).parent == settings.publication_dir / "SCJG-2025-07"

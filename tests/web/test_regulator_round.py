@@ -77,6 +77,12 @@ def test_a_whole_round_from_the_page(
         _busy_done(page)
         subjects = len({row[2] for row in body})
         assert f"{subjects} / {subjects}" in page.inner_text("#plan-progress")
+        per_team = page.locator("#progress-teams tbody tr")  # each team: its subjects, all entered
+        assert per_team.count() >= 1
+        for row in per_team.all():
+            cells = row.locator("td").all_inner_texts()
+            assert cells[1] == cells[2], cells
+        assert page.locator("#progress-matters tbody tr").count() >= 1
         page.fill("#step-partial", "部分主体无人可派")  # needed only if 回避 left some out
         page.click("#step-publish")
         page.locator("#plan-status", has_text="已公示").wait_for()

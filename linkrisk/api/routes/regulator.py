@@ -13,13 +13,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from linkrisk.api import plan_ops
-from linkrisk.api.deps import AppServices, AppSettings, Context, Regulator, Store
+from linkrisk.api.deps import AppServices, AppSettings, Context, Graph, Regulator, Store
 from linkrisk.api.routes import may_answer
 from linkrisk.api.schemas import (
     AssignCreate,
     DrawCreate,
     PickPublic,
     PlanCreate,
+    PlanProgress,
     PlanPublic,
     PublicationPublic,
     PublishCreate,
@@ -42,6 +43,7 @@ from linkrisk.sampling import (
     verify_public,
 )
 from linkrisk.sampling.params import DEFAULT_KINDS, DEFAULT_RATIOS, DEFAULT_STATUSES, TIERS
+from linkrisk.sampling.progress import plan_progress
 
 router = APIRouter(prefix="/v1", tags=["regulators"])
 
@@ -294,3 +296,11 @@ async def verify(
         selected=report.selected,
         teams=report.teams,
     )
+
+
+@router.get(
+    "/plans/{plan_id}/progress",
+    summary="Results entered so far: assigned subjects with results, per team and per matter",
+)
+def progress(plan_id: str, _: Regulator, store: Store, graph: Graph) -> PlanProgress:
+    return PlanProgress.model_validate(plan_progress(PlanBook(store), graph, plan_id))

@@ -240,3 +240,20 @@ class InspectorList(Schema):
     total: int
     limit: int
     offset: int
+
+
+class ProgressCount(Schema):
+    key: str = Field(description="a team's inspectors (';'-joined) or a matter's code")
+    subjects: int
+    recorded: int
+
+
+class PlanProgress(Schema):
+    """Results entered so far (a subject is recorded once every matter of the plan has a row)."""
+
+    plan_id: str
+    status: str
+    subjects: int = Field(description="assigned subjects")
+    recorded: int
+    teams: list[ProgressCount]
+    matters: list[ProgressCount]

@@ -110,6 +110,7 @@ export const api = {
   plan: (id) => request(`/v1/plans/${enc(id)}`),
   selection: (id) => request(`/v1/plans/${enc(id)}/selection`, { params: { limit: 10000 } }),
   teams: (id) => request(`/v1/plans/${enc(id)}/teams`, { params: { limit: 10000 } }),
+  planProgress: (id) => request(`/v1/plans/${enc(id)}/progress`),
   inspectors: () => request("/v1/inspectors", { params: { limit: 10000 } }),
   // level: auditor (the sealed frame, re-derived) | public (the published files alone)
   verifyPlan: (id, level = "auditor") => request(`/v1/plans/${enc(id)}/verify?level=${enc(level)}`),

@@ -210,6 +210,7 @@ export class Regulator {
     return h("section", { class: "steps", id: "plan-steps" },
       (plan.stats?.warnings ?? []).map((w) => h("p", { class: "failed plan-warning" }, `提示：${w}`)),
       h("p", { id: "plan-progress", class: "muted" }, reached(plan, "assigned") ? `结果进度 ${recorded} / ${assigned} 户已录入` : ""),
+      h("div", { id: "plan-progress-detail" }),
       h("p", {}, parts));
   }
 
@@ -263,10 +264,23 @@ export class Regulator {
         }
       }
       this.render(plan, selection, teams, published);
+      if (reached(plan, "assigned")) this.progress(await api.planProgress(planId));
       if (missing) {
         $("#plan-detail", this.root).prepend(h("p", { class: "failed", id: "publication-missing" }, `公示文件缺失：${missing}`));
       }
     });
+  }
+
+  /** Results entered per team (its inspectors) and per matter (by name). */
+  progress(found) {
+    const rows = (items, name) => items.map((c) => [name(c.key), formatNumber(c.subjects), formatNumber(c.recorded)]);
+    const team = (key) => key.split(";").map((id) => this.inspector(id)).join("、");
+    const matter = (code) => this.matters?.get(code) ?? code;
+    fill($("#plan-progress-detail", this.root),
+      h("details", { open: found.recorded < found.subjects },
+        h("summary", {}, `按检查组、按检查事项的结果进度 progress per team and matter`),
+        table(["检查组 team", "主体", "已录入"], rows(found.teams, team), { id: "progress-teams" }),
+        table(["检查事项 matter", "主体", "已录入"], rows(found.matters, matter), { id: "progress-matters" })));
   }
 
   /** Names, dates and results from the published results file (sid → row). */

@@ -73,6 +73,17 @@ def test_plan_end_to_end(catalogued: TestClient, keys: Keys, city: City) -> None
         client, keys, "POST", "/v1/plans/T-2025-07/results", json={"entries": results}
     ).json()
     assert counts  # the sampling package's counts of what it recorded
+    progress = call(client, keys, "GET", "/v1/plans/T-2025-07/progress").json()
+    assert (progress["subjects"], progress["recorded"]) == (3, 1)
+    assert sum(t["subjects"] for t in progress["teams"]) == 3
+    assert sum(t["recorded"] for t in progress["teams"]) == 1
+    team_of_b = ";".join(teams[city.b]["inspectors"])
+    assert {"key": team_of_b, "subjects": 1, "recorded": 1} in progress["teams"]
+    assert [(m["subjects"], m["recorded"]) for m in progress["matters"]] == [(3, 1)] * len(
+        PLAN["matters"]
+    )
+    other = client.get("/v1/plans/T-2025-07/progress", headers=keys.headers("investigator"))
+    assert other.status_code == 403
     incomplete = call(client, keys, "POST", "/v1/plans/T-2025-07/publish", 409).json()
     assert "--partial" in incomplete["detail"] and incomplete["missing"] == 2
     published = call(
