@@ -199,13 +199,54 @@ def events_section(data: ReportData) -> str:
     )
 
 
+def beneficial_section(data: ReportData) -> str:
+    """受益所有人 (``extra["beneficial"]``: the beneficial-owners answer)."""
+    found = data.extra.get("beneficial")
+    if not found:
+        return ""
+    names = _names(data)
+    rows = [
+        [
+            _e(o.get("name") or o["sid"]),
+            "、".join(_e(r) for r in o.get("rule_labels", o.get("rules", []))),
+            _pct(o.get("integrated_share")),
+            "<br>".join(_path(p, names) for p in o.get("paths", [])[:3]),
+        ]
+        for o in found.get("owners", [])
+    ]
+    note = "（无人达到持股或控制标准，列高级管理人员）" if found.get("fallback") else ""
+    return f"<h2>受益所有人 Beneficial owners{note}</h2>" + _table(
+        ["姓名", "认定依据", "综合持股", "路径"], rows
+    )
+
+
+def scan_section(data: ReportData) -> str:
+    """风险扫描 (``extra["scan"]``: own records, listed neighbours, open alerts by count)."""
+    found = data.extra.get("scan")
+    if not found:
+        return ""
+    rows = [
+        [
+            _e(section["title"]),
+            str(section["total"]),
+            "；".join(f"{_e(g['label'])} {g['count']}" for g in section["groups"]) or "无",
+        ]
+        for section in found.get("sections", [])
+    ]
+    return f"<h2>风险扫描 Risk scan（{_e(found.get('hops'))} 跳内）</h2>" + _table(
+        ["部分", "合计", "分类计数"], rows
+    )
+
+
 #: The report's sections in order; a new section is appended (or inserted) here.
 SECTIONS: list[Section] = [
     header,
     card_section,
+    scan_section,
     graph_section,
     ownership_section,
     controllers_section,
+    beneficial_section,
     risk_section,
     events_section,
 ]

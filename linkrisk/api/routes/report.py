@@ -14,11 +14,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from linkrisk.api.beneficial import owners_view
 from linkrisk.api.deps import AppServices, AppState, Context, Graph, Investigator
 from linkrisk.api.report_html import ReportData, report_html
 from linkrisk.api.report_pdf import find_chromium, html_to_pdf
 from linkrisk.api.routes import investigator as inv
 from linkrisk.api.routes import may_answer
+from linkrisk.api.scan import ALERTS_LISTED, alerts_section, scan_view
 from linkrisk.monitor.inbox import open_alert_count
 
 router = APIRouter(prefix="/v1", tags=["investigators"])
@@ -33,6 +35,12 @@ def _plain(model: Any) -> Any:
 def gather(sid: str, key: Any, state: Any, graph: Any, services: Any, ctx: Any) -> ReportData:
     """The report's contents, from the routes' answers to this key."""
     card = inv.subject_card(sid, key, state, graph, services, ctx, explain=False)
+    pii = key.has_scope("pii")
+    scan, seen = scan_view(state, graph, sid, 2, 200, pii)
+    scan["sections"].append(alerts_section(services.store, key.org, sid, ALERTS_LISTED))
+    default = services.settings.beneficial_owner_threshold
+    beneficial, owners_seen = owners_view(state, graph, sid, pii, default)
+    ctx.touch(*seen, *owners_seen)
     return ReportData(
         card=_plain(card),
         owners=_plain(inv.owners(sid, key, state, graph, ctx, max_depth=10, min_share=0.0)),
@@ -45,13 +53,14 @@ def gather(sid: str, key: Any, state: Any, graph: Any, services: Any, ctx: Any) 
         produced_by={"key_id": key.key_id, "org": key.org, "role": key.role.value},
         produced_at=datetime.now(UTC).isoformat(timespec="seconds"),
         open_alerts=open_alert_count(services.store, key.org, sid),
+        extra={"scan": scan, "beneficial": beneficial},
     )
 
 
 @router.get(
     "/subjects/{sid}/report",
-    summary="调查报告: the subject's investigation report as a PDF (card, graph, look-through,"
-    " controllers, paths, events, snapshot, who produced it)",
+    summary="调查报告: the subject's investigation report as a PDF (card, 风险扫描, graph,"
+    " look-through, controllers, 受益所有人, paths, events, snapshot, who produced it)",
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "the report"},

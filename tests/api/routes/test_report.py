@@ -15,10 +15,10 @@ from tests.web.harness import chromium_or_skip
 
 
 def _text(pdf: bytes) -> str:
-    """The PDF's text, NFKC-normalised (the CJK font maps 乙 to the Kangxi radical ⼄) and
-    without the line breaks of table cells."""
+    """The PDF's text, NFKC-normalised (the CJK font maps 乙 to the Kangxi radical ⼄), 风 for
+    the radical ⻛ it maps 风 to (a radical NFKC leaves alone), without table-cell line breaks."""
     pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return unicodedata.normalize("NFKC", pages).replace("\n", "")
+    return unicodedata.normalize("NFKC", pages).replace("\n", "").replace("\u2edb", "风")
 
 
 def test_the_report_is_a_pdf_of_what_the_investigator_may_see(
@@ -40,6 +40,10 @@ def test_the_report_is_a_pdf_of_what_the_investigator_may_see(
         "city-credit-office",  # who produced it
         "股权穿透",
         "实际控制人",
+        "风险扫描",
+        "自身风险",
+        "预警",
+        "受益所有人",
         "南京丙丁贸易有限公司",  # held 50 % by A: in the look-through and the graph
         "记录",
     ):
@@ -75,6 +79,7 @@ def test_sections_are_a_list_to_extend() -> None:
         produced_at="2026-01-01T00:00:00+00:00",
         open_alerts=0,
     )
-    page = report_html(data, [*SECTIONS, lambda d: "<h2>受益所有人</h2>"])
+    page = report_html(data, [*SECTIONS, lambda d: "<h2>备案核验</h2>"])
     assert "<b>甲</b>" not in page and "&lt;b&gt;甲&lt;/b&gt;" in page  # escaped
-    assert page.index("记录 Events") < page.index("受益所有人")
+    assert page.index("记录 Events") < page.index("备案核验")
+    assert "受益所有人" not in page and "风险扫描" not in page  # no data, no empty section
