@@ -114,13 +114,16 @@ def round_shares(weights: F64, groups: I64, unit: I64) -> I64:
     """Split 100% (10 000 basis points) within each group in proportion to ``weights``.
 
     Each share is a multiple of its group's ``unit`` (100 = whole percents, 1 = 0.01%); the
-    group's first slot absorbs the rounding so every group sums to exactly 10 000.
+    group's largest share absorbs the rounding so every group sums to exactly 10 000 and no
+    share falls to 0 (the first slot did, when it was small and the others were rounded up).
     """
     totals = np.bincount(groups, weights=weights)
     raw = weights / totals[groups] * 10_000
     u = unit[groups]
     bp = np.maximum(np.floor(raw / u) * u, u).astype(np.int64)
     gap = 10_000 - np.bincount(groups, weights=bp).astype(np.int64)
-    first = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    bp[first] += gap[groups[first]]
+    order = np.lexsort((-raw, groups))  # within each group, the largest share first
+    starts = np.flatnonzero(np.r_[True, groups[order][1:] != groups[order][:-1]])
+    largest = order[starts]
+    bp[largest] += gap[groups[largest]]
     return bp
