@@ -152,8 +152,11 @@ def batch(
     cat = catalogue_of(catalogue)
     names = [n for s in scenario for n in scenarios_of(cat, s)] if scenario else []
     names = list(dict.fromkeys(names)) or scenarios_of(cat, None)
-    with source.open(encoding="utf-8-sig", newline="") as handle:
-        codes = [row[0].strip() for row in csv.reader(handle) if row and row[0].strip()]
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            codes = [row[0].strip() for row in csv.reader(handle) if row and row[0].strip()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the list {source}: {exc}", field="source") from None
     key = get_settings().id_hash_key.get_secret_value().encode()
     people = {i for i, c in enumerate(codes) if identifier_kind(c) is IdentifierKind.PERSON}
     persons = iter(person_entries([codes[i] for i in sorted(people)], key))
@@ -165,7 +168,10 @@ def batch(
     nodes = facts.snapshot.indices(valid)
     outcomes = batch_outcomes(cat, facts, nodes, names, date.today())
     counts: Counter[tuple[str, str]] = Counter()
-    handle_out = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        handle_out = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}", field="out") from None
     try:
         writer = SafeCsvWriter(handle_out)
         writer.writerow(["line", "kind", "query", "problem", *names])
@@ -203,6 +209,8 @@ def effect(
     from linkrisk.graph.open import open_embedded
     from linkrisk.loaders.normalise import parse_date
 
+    if scenario is not None:
+        scenarios_of(catalogue_of(None), scenario)  # a scenario of the deployment's catalogue
     last = parse_date(until, "until") if until else date.today()
     first = parse_date(since, "since") if since else last - timedelta(days=30)
     store = open_embedded()

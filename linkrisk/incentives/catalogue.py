@@ -107,7 +107,10 @@ class Catalogue:
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Read and validate a catalogue (default: the illustrative one shipped with linkrisk)."""
     path = path or ILLUSTRATIVE_FILE
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"cannot read the measures catalogue {path}: {exc.strerror}") from None
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -60,6 +60,12 @@ def _qualifications(codes: Sequence[str]) -> str:
     return ";".join(cleaned)
 
 
+def _check_region(region: str | None) -> None:
+    """A region is a six-digit GB/T 2260 code."""
+    if region is not None and not (len(region) == 6 and region.isascii() and region.isdigit()):
+        raise InputError(f"a region is a six-digit code (e.g. 320102): {region!r}", field="region")
+
+
 def add_inspector(
     graph: GraphStore,
     settings: Settings,
@@ -75,6 +81,12 @@ def add_inspector(
     key = inspector_id.strip().upper()
     if not key or not department.strip():
         raise InputError("an inspector needs an id (执法证号) and a department")
+    if not all(ch.isalnum() or ch in "-_./" for ch in key) or len(key) > 64:
+        raise InputError(
+            f"an inspector id (执法证号) is letters, digits and - _ . / (at most 64): {key!r}",
+            field="inspector_id",
+        )
+    _check_region(region)
     if key in _rows(graph):
         raise Conflict(f"inspector {key} is already in the 执法人员名录库: update it instead")
     sid = masked = None
@@ -112,6 +124,7 @@ def update_inspector(
     if change.name is not None:
         row["name"] = change.name.strip() or None
     if change.region is not None:
+        _check_region(change.region or None)
         row["region"] = change.region or None
     if change.qualifications is not None:
         row["qualifications"] = _qualifications(change.qualifications)

@@ -81,7 +81,7 @@ BEYOND_THE_SCHEMA = {
     ("POST", "/v1/plans/{plan_id}/draw"): "a revealed seed matches the plan's sealed commitment",
     ("POST", "/v1/plans/{plan_id}/results"): "inspection results of the drawn subjects",
     ("POST", "/v1/consents"): "the USCC, a period that ends after it starts, a signed date",
-    ("POST", "/v1/inspectors"): "the ID number's check digit",
+    ("POST", "/v1/inspectors"): "the ID number's check digit, the id's characters, a region code",
     # 信易+ windows, the measures' effect and the personal score (routes/window.py, personal.py)
     ("GET", "/v1/measures"): "a scenario of the deployment's catalogue",
     ("GET", "/v1/measures/effect"): "a period that ends after it starts",

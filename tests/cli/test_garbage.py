@@ -31,6 +31,10 @@ FREE_TEXT = {
     ("alerts", "--org"),  # an organisation's name: any text (with no alerts, an empty list)
     ("watch list", "--org"),
     ("webhooks list", "--org"),
+    ("inspectors list", "--department"),  # a department's name: a filter (none: an empty list)
+    ("inspectors add", "--name"),  # names, departments and qualifications are free text
+    ("inspectors add", "--department"),
+    ("inspectors add", "--qualification"),
 }
 #: a value of the right shape that is still refused
 TYPED_GARBAGE = {int: "lots", float: "lots", date: "2026-13-01", Path: GARBAGE}
