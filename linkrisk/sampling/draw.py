@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -102,24 +102,23 @@ def draw_sample(
     """
     mandatory = mandatory or {}
     keys = order_keys(frame, params.plan_id, seed, frame_key)
-    picks: list[Pick] = []
+    rows: list[tuple[str, str, str, str]] = []  # sid, tier, how, reason: one Pick each at the end
     taken: set[str] = set()
     for code, letter in enumerate(TIERS):
         stratum = frame.stratum(code)
         k = stratum_size(len(stratum), params.ratios[code], params.minimums[code])
-        for position in smallest(keys, stratum, k).tolist():
-            sid = bytes(frame.sids[position]).decode()
+        for raw in frame.sids[smallest(keys, stratum, k)].tolist():
+            sid = raw.decode()
             reason = f"also mandatory: {mandatory[sid][1]}" if sid in mandatory else ""
-            picks.append(Pick(len(picks) + 1, sid, letter, RANDOM, reason))
+            rows.append((sid, letter, RANDOM, reason))
             taken.add(sid)
     for sid in sorted(mandatory, key=str.encode):
         if sid not in taken:
             tier, reason = mandatory[sid]
-            picks.append(Pick(len(picks) + 1, sid, tier, MANDATORY, reason))
+            rows.append((sid, tier, MANDATORY, reason))
     if frame_key:
-        ordered = sorted(picks, key=lambda p: p.sid.encode())
-        picks = [replace(p, rank=i) for i, p in enumerate(ordered, start=1)]
-    return picks
+        rows.sort(key=lambda row: row[0].encode())
+    return [Pick(rank, *row) for rank, row in enumerate(rows, start=1)]
 
 
 def public_line(pick: Pick) -> str:
