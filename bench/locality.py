@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,8 @@ def main() -> None:
     snapshot = load_snapshot(ensure_snapshot(args.subjects))
     config = PropagationConfig(iterations=20)
     stored = snapshot.nodes.get("locality")  # the order a snapshot build stores
-    sid_order = dataclasses.replace(snapshot, nodes={**snapshot.nodes, "locality": None})
+    unordered = {k: v for k, v in snapshot.nodes.items() if k != "locality"}  # as before 2026-12
+    sid_order = dataclasses.replace(snapshot, nodes=unordered)
     operator = build_operator(sid_order, config)
     restart = intrinsic_risk(snapshot).risk.astype(np.float32)
     pattern = (operator.matrix + operator.matrix.T).tocsr()
@@ -86,7 +88,7 @@ def main() -> None:
         "orders": {},
         "note": "shared 2-core machine: compare within the run",
     }
-    orders = {
+    orders: dict[str, Callable[[], np.ndarray]] = {
         "component": lambda: component_order(pattern),
         "rcm": lambda: reverse_cuthill_mckee(pattern, symmetric_mode=True).astype(np.int64),
         "degree": lambda: np.argsort(-np.diff(pattern.indptr), kind="stable"),
