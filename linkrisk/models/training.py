@@ -119,14 +119,19 @@ def fit_model(
 
     With ``valid``: the search (``linkrisk.models.search``) runs on train vs valid; the final
     booster is fitted on ``train`` with early stopping on ``valid`` and calibrated on ``valid``.
-    Without: the search runs on a stratified 20 % hold-out of ``train``; the final booster is
-    refitted on all of ``train`` with the chosen iteration count and calibrated by 3-fold
-    cross-validation. ``params`` fixes the settings instead of searching (tests, benchmarks).
+    Without (or with validation rows too few to learn from, which is warned): the search runs on
+    a stratified 20 % hold-out of ``train``; the final booster is refitted on all of ``train``
+    with the chosen iteration count and calibrated by 3-fold cross-validation. ``params`` fixes
+    the settings instead of searching (tests, benchmarks).
     """
     warnings = check_positives(train)
     categorical = _categorical(names)
     if valid is not None:
-        warnings += check_positives(valid, "validation")
+        try:
+            warnings += check_positives(valid, "validation")
+        except InputError as exc:  # too few to choose on: the documented fallback, said aloud
+            warnings.append(f"{exc} — the settings were chosen on a hold-out of train instead")
+            valid = None
     if params is not None:
         chosen, record = dict(params), dict[str, Any]({"fixed": dict(params)})
     else:

@@ -94,3 +94,21 @@ def test_too_few_positives_are_refused_and_few_are_warned_about() -> None:
         Design(X, y.astype(bool), ("a", "b", "c", "d")), None, ("a", "b"), params={"max_iter": 5}
     )
     assert "only 30 positives" in fitted.warnings[0]
+
+
+def test_too_few_validation_positives_fall_back_to_a_holdout_with_a_warning() -> None:
+    """A small deployment's validation window may hold a handful of positives: the settings are
+    then chosen on a hold-out of train, and the model card says so; too few *training*
+    positives are still refused."""
+    X, y = _data(3000, 0)
+    train = Design(X, y.astype(bool), ("a", "b", "c", "d"))
+    Xv = X[:400]
+    yv = np.zeros(400, bool)
+    yv[:5] = True  # five positives: below the minimum to choose settings on
+    budget = SearchBudget(candidates=2, max_iter=20)
+    fitted = fit_model(train, Design(Xv, yv, train.names), train.names, budget=budget)
+    assert any("hold-out of train instead" in w for w in fitted.warnings)
+    assert fitted.search["valid"] == "20 % hold-out of train"
+    few = Design(X[:400], yv, train.names)
+    with pytest.raises(InputError, match="training rows"):
+        fit_model(few, None, train.names, budget=budget)
