@@ -189,10 +189,9 @@ class Neo4jStore:
         """
         name = cypher.name_of(statement)
         tx = self._question.get()
-        if tx is not None:
-            with _guarded(self.uri):
-                result = tx.run(statement, params)
-                return list(result.keys()), result.values()
+        if tx is not None:  # driver errors reach ``execute_read`` unchanged: it retries them
+            result = tx.run(statement, params)
+            return list(result.keys()), result.values()
         query = Query(statement, metadata=metadata(name), timeout=READ_TIMEOUT)
         with _guarded(self.uri):
             keys, rows = self._driver.execute_query(

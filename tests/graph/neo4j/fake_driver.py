@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from neo4j.exceptions import TransientError
+
 Answer = Callable[[str, dict[str, Any]], tuple[list[str], list[list[Any]]]]
 
 
@@ -64,6 +66,20 @@ class FakeSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        return None
+
+    def execute_read(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Like the driver: a transaction function that raises a transient driver error runs
+        again in a new transaction (three attempts here; the driver retries for a time)."""
+        for attempt in range(3):
+            self.driver.transactions.append(
+                {"metadata": getattr(work, "metadata", None), "database": self.database}
+            )
+            try:
+                return work(FakeTx(self.driver, len(self.driver.transactions)), *args, **kwargs)
+            except TransientError:
+                if attempt == 2:
+                    raise
         return None
 
     def execute_write(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

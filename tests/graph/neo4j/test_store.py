@@ -14,6 +14,7 @@ from typing import Any
 import neo4j.time
 import pyarrow as pa
 import pytest
+from neo4j.exceptions import TransientError
 from pydantic import SecretStr
 
 from linkrisk.config import Settings
@@ -107,6 +108,23 @@ def test_a_retried_transaction_sends_the_same_statements(settings: Settings) -> 
     first = [(s.query, s.params) for s in driver.sent if s.transaction == 1]
     second = [(s.query, s.params) for s in driver.sent if s.transaction == 2]
     assert first == second and len(first) == 5
+
+
+def test_a_question_is_one_read_transaction_retried_whole(settings: Settings) -> None:
+    """``one_read`` runs every statement of a question in one transaction; a transient error in
+    one of them reaches the driver's retry unchanged, and the whole question runs again."""
+    failures = [TransientError("leader switch")]
+
+    def answer(query: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        if failures and len(driver.sent) == 2:  # the second statement of the first attempt
+            raise failures.pop()
+        return ["ok"], [[1]]
+
+    store, driver = make_store(settings, answer=answer)
+    asked = store.one_read("question:test", lambda: [store.read(cypher.PING) for _ in range(2)])
+    assert asked == [(["ok"], [[1]])] * 2
+    assert [t["metadata"]["query"] for t in driver.transactions] == ["question:test"] * 2
+    assert [s.transaction for s in driver.sent] == [1, 1, 2, 2]
 
 
 @pytest.mark.parametrize(
